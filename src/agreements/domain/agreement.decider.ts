@@ -1,0 +1,192 @@
+import type { AgreementCommand, CommandOfType } from './agreement.commands.js';
+import { AgreementErrors as E } from './agreement.errors.js';
+import type { AgreementEvent, AgreementEventType } from './agreement.events.js';
+import {
+  evolve,
+  initialState,
+  isFinal,
+  OPEN_STATUSES,
+  type Agreement,
+  type AgreementState,
+  type OpenStatus,
+} from './agreement.state.js';
+
+/** The statuses in which each kind of event may be recorded (DESIGN §4). */
+const ALLOWED_IN: Record<Exclude<AgreementEventType, 'AgreementProposed'>, readonly OpenStatus[]> = {
+  AgreementSigned: ['proposed'],
+  ExerciseHeld: ['signed', 'in_force'],
+  ReviewConducted: ['signed', 'in_force', 'suspended'],
+  AgreementAmended: ['proposed', 'signed', 'in_force'],
+  AgreementWithdrawn: OPEN_STATUSES,
+  AgreementRatified: ['proposed', 'signed', 'in_force'],
+  AgreementEnteredIntoForce: ['signed'],
+  PartyAcceded: ['signed', 'in_force'],
+  MilestoneCommitted: ['signed', 'in_force'],
+  MilestoneMet: OPEN_STATUSES,
+  ConsultationHeld: ['signed', 'in_force', 'suspended'],
+  ContributionRecorded: ['signed', 'in_force'],
+  AgreementSuspended: ['in_force'],
+  AgreementResumed: ['suspended'],
+  AgreementRenewed: ['in_force'],
+  AgreementTerminated: OPEN_STATUSES,
+};
+
+/** Pure: the events a command records, or a named DomainError thrown when it is refused. */
+export function decide(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
+  checkDate('occurredOn', command.occurredOn, command.today);
+  if (command.type === 'ProposeAgreement') {
+    if (state.status !== 'none') throw E.alreadyExists(command.agreementId);
+    return [event(command)];
+  }
+  if (state.status === 'none') throw E.notFound(command.agreementId);
+  if (isFinal(state.status)) throw E.closed(state.status);
+  if (command.occurredOn < state.proposedOn) {
+    throw E.dateBeforeProposal('occurredOn', command.occurredOn, state.proposedOn);
+  }
+  return [decideFor(command, state)];
+}
+
+function decideFor(command: Exclude<AgreementCommand, { type: 'ProposeAgreement' }>, a: Agreement): AgreementEvent {
+  switch (command.type) {
+    case 'SignAgreement':
+      return sign(command, a);
+    case 'RecordExercise':
+      return recordExercise(command, a);
+    case 'RecordReview':
+      return recordReview(command, a);
+    case 'AmendAgreement':
+    case 'BringIntoForce':
+    case 'RecordConsultation':
+    case 'SuspendAgreement':
+    case 'ResumeAgreement':
+      requireStatus(a, command.eventType);
+      return event(command);
+    case 'WithdrawFromAgreement':
+      return withdraw(command, a);
+    case 'RatifyAgreement':
+      return ratify(command, a);
+    case 'AccedeToAgreement':
+      return accede(command, a);
+    case 'CommitMilestone':
+      return commitMilestone(command, a);
+    case 'MeetMilestone':
+      return meetMilestone(command, a);
+    case 'RecordContribution':
+      requireStatus(a, command.eventType);
+      requireParty(a, command.data.party, 'data.party');
+      return event(command);
+    case 'RenewAgreement':
+      requireStatus(a, command.eventType);
+      requireOrder('data.newTermEndsOn', command.data.newTermEndsOn, command.occurredOn, 'occurredOn');
+      return event(command);
+    case 'TerminateAgreement':
+      requireStatus(a, command.eventType);
+      return event(command);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+function sign(c: CommandOfType<'SignAgreement'>, a: Agreement): AgreementEvent {
+  requireParty(a, c.data.party, 'data.party');
+  if (a.signatures[c.data.party] !== undefined) throw E.partyAlreadySigned(c.data.party);
+  requireStatus(a, c.eventType);
+  return event(c);
+}
+
+function recordExercise(c: CommandOfType<'RecordExercise'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  c.data.participants.forEach((p, i) => requireParty(a, p, `data.participants.${i}`));
+  checkDate('data.startedOn', c.data.startedOn, c.today);
+  if (c.data.startedOn < a.proposedOn) throw E.dateBeforeProposal('data.startedOn', c.data.startedOn, a.proposedOn);
+  return event(c);
+}
+
+function recordReview(c: CommandOfType<'RecordReview'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  if (c.data.nextReviewDue !== undefined) {
+    requireOrder('data.nextReviewDue', c.data.nextReviewDue, c.occurredOn, 'occurredOn');
+  }
+  return event(c);
+}
+
+function withdraw(c: CommandOfType<'WithdrawFromAgreement'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  requireParty(a, c.data.party, 'data.party');
+  if (c.data.effectiveOn !== undefined) {
+    requireOrder('data.effectiveOn', c.data.effectiveOn, c.occurredOn, 'occurredOn');
+  }
+  return event(c);
+}
+
+function ratify(c: CommandOfType<'RatifyAgreement'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  requireParty(a, c.data.party, 'data.party');
+  if (a.signatures[c.data.party] === undefined) throw E.partyNotSigned(c.data.party);
+  if (a.ratifications[c.data.party] !== undefined) throw E.partyAlreadyRatified(c.data.party);
+  return event(c);
+}
+
+function accede(c: CommandOfType<'AccedeToAgreement'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  if (a.parties.includes(c.data.party)) throw E.alreadyAParty(c.data.party);
+  return event(c);
+}
+
+function commitMilestone(c: CommandOfType<'CommitMilestone'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  if (a.milestones[c.data.milestoneId] !== undefined) throw E.milestoneExists(c.data.milestoneId);
+  requireParty(a, c.data.owner, 'data.owner');
+  return event(c);
+}
+
+function meetMilestone(c: CommandOfType<'MeetMilestone'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  const milestone = a.milestones[c.data.milestoneId];
+  if (milestone === undefined) throw E.milestoneNotFound(c.data.milestoneId);
+  if (milestone.metOn !== undefined) throw E.milestoneAlreadyMet(c.data.milestoneId);
+  return event(c);
+}
+
+function requireStatus(a: Agreement, type: keyof typeof ALLOWED_IN): void {
+  const allowed = ALLOWED_IN[type];
+  const status = a.status as OpenStatus;
+  if (allowed.includes(status)) return;
+  if (status === 'proposed') throw E.notSigned(type);
+  if (allowed.length === 1 && allowed[0] === 'proposed') throw E.alreadySigned(type);
+  if (allowed.length === 1 && allowed[0] === 'suspended') throw E.notSuspended(type);
+  if (status === 'in_force' && type === 'AgreementEnteredIntoForce') throw E.alreadyInForce();
+  if (status === 'suspended') throw E.suspended(type);
+  throw E.notInForce(type, status);
+}
+
+function requireParty(a: Agreement, party: string, field: string): void {
+  if (!a.parties.includes(party)) throw E.notAParty(party, field);
+}
+
+function requireOrder(field: string, date: string, other: string, otherField: string): void {
+  if (date < other) throw E.dateBefore(field, date, other, otherField);
+}
+
+function checkDate(field: string, date: string, today: string): void {
+  if (date > today) throw E.dateInFuture(field, date, today);
+}
+
+function event(c: AgreementCommand): AgreementEvent {
+  return { type: c.eventType, occurredOn: c.occurredOn, data: c.data } as AgreementEvent;
+}
+
+/** Decides a batch against a running state: each command sees the events before it. */
+export function decideAll(commands: readonly AgreementCommand[], state: AgreementState = initialState()) {
+  const events: AgreementEvent[] = [];
+  let current = state;
+  for (const command of commands) {
+    for (const e of decide(command, current)) {
+      current = evolve(current, { ...e, streamId: command.agreementId });
+      events.push(e);
+    }
+  }
+  return { events, state: current };
+}

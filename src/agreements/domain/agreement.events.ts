@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { agreementId, isoDate, partyCode, positiveMonths, provision, text } from './agreement.values.js';
+
+/**
+ * The event catalogue. Each event's data is a strict schema (unknown fields are refused);
+ * its TypeScript type is inferred from that schema, so validation, types and the
+ * OpenAPI document can never disagree.
+ */
+
+const parties = z
+  .array(partyCode)
+  .min(2, { message: 'must name at least two parties' })
+  .max(200)
+  .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a party' });
+const provisions = z
+  .array(provision)
+  .max(50)
+  .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a provision' });
+const objectives = z.array(text(500)).max(50);
+
+export const eventDataSchemas = {
+  AgreementProposed: z.strictObject({
+    title: text(300),
+    parties,
+    provisions,
+    objectives: objectives.optional(),
+    termMonths: positiveMonths.optional(),
+    reviewEveryMonths: positiveMonths.optional(),
+    facilitator: text(100).optional(),
+  }),
+  AgreementSigned: z.strictObject({ party: partyCode, signatory: text(200).optional() }),
+  ExerciseHeld: z
+    .strictObject({
+      name: text(200),
+      startedOn: isoDate,
+      endedOn: isoDate.optional(),
+      location: text(200).optional(),
+      participants: z
+        .array(partyCode)
+        .min(1)
+        .max(200)
+        .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a party' }),
+      notes: text(4000).optional(),
+    })
+    .refine((d) => d.endedOn === undefined || d.endedOn >= d.startedOn, {
+      message: 'must not be before startedOn',
+      path: ['endedOn'],
+    }),
+  ReviewConducted: z.strictObject({
+    outcome: z.enum(['reaffirmed', 'amendment_recommended', 'concerns_raised', 'termination_recommended']),
+    findings: text(4000).optional(),
+    nextReviewDue: isoDate.optional(),
+  }),
+  AgreementAmended: z.strictObject({
+    summary: text(1000),
+    changes: z
+      .strictObject({
+        provisions: provisions.optional(),
+        objectives: objectives.optional(),
+        termMonths: positiveMonths.optional(),
+        reviewEveryMonths: positiveMonths.optional(),
+      })
+      .refine((c) => Object.keys(c).length > 0, { message: 'must change at least one term' }),
+  }),
+  AgreementWithdrawn: z.strictObject({
+    party: partyCode,
+    reason: text(1000).optional(),
+    effectiveOn: isoDate.optional(),
+  }),
+  AgreementRatified: z.strictObject({
+    party: partyCode,
+    instrument: z.enum(['ratification', 'acceptance', 'approval']),
+  }),
+  AgreementEnteredIntoForce: z.strictObject({}),
+  PartyAcceded: z.strictObject({ party: partyCode }),
+  MilestoneCommitted: z.strictObject({
+    milestoneId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+      message: 'must be 1-64 letters, digits, dots, dashes or underscores',
+    }),
+    description: text(1000),
+    owner: partyCode,
+    dueOn: isoDate,
+  }),
+  MilestoneMet: z.strictObject({
+    milestoneId: z.string().min(1).max(64),
+    evidence: text(4000).optional(),
+  }),
+  ConsultationHeld: z.strictObject({
+    level: z.enum(['summit', 'ministerial', 'working']),
+    topics: z.array(text(200)).min(1).max(50),
+  }),
+  ContributionRecorded: z.strictObject({
+    party: partyCode,
+    category: z.enum(['funding', 'personnel', 'equipment', 'facilities']),
+    amount: z.number().positive().max(1e15),
+    unit: text(20),
+  }),
+  AgreementSuspended: z.strictObject({ reason: text(1000) }),
+  AgreementResumed: z.strictObject({ reason: text(1000) }),
+  AgreementRenewed: z.strictObject({ newTermEndsOn: isoDate }),
+  AgreementTerminated: z.strictObject({
+    reason: z.enum(['expired', 'mutual_consent', 'superseded', 'denounced']),
+    supersededBy: agreementId.optional(),
+  }),
+} as const;
+
+export type AgreementEventType = keyof typeof eventDataSchemas;
+export const EVENT_TYPES = Object.keys(eventDataSchemas) as AgreementEventType[];
+
+export type EventData<T extends AgreementEventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+/** A domain event: what happened (type, data) and on which business date. */
+export type AgreementEvent = {
+  [T in AgreementEventType]: { type: T; occurredOn: string; data: EventData<T> };
+}[AgreementEventType];
+
+export type EventOfType<T extends AgreementEventType> = Extract<AgreementEvent, { type: T }>;
+
+export function isAgreementEventType(type: string): type is AgreementEventType {
+  return Object.hasOwn(eventDataSchemas, type);
+}
+
+/** One example per event type, shown in the OpenAPI document and used by the docs tests. */
+export const EVENT_EXAMPLES: { [T in AgreementEventType]: EventData<T> } = {
+  AgreementProposed: {
+    title: 'Treaty of Mutual Cooperation and Security',
+    parties: ['USA', 'JPN'],
+    provisions: ['mutual_defense', 'basing_access', 'consultation'],
+    reviewEveryMonths: 12,
+  },
+  AgreementSigned: { party: 'USA', signatory: 'Christian Herter' },
+  ExerciseHeld: { name: 'Keen Sword', startedOn: '2024-10-23', endedOn: '2024-11-01', participants: ['USA', 'JPN'] },
+  ReviewConducted: { outcome: 'reaffirmed', findings: 'Alliance remains sound.', nextReviewDue: '2025-10-01' },
+  AgreementAmended: { summary: 'Adds intelligence sharing', changes: { provisions: ['mutual_defense', 'intelligence_sharing'] } },
+  AgreementWithdrawn: { party: 'JPN', reason: 'Policy change', effectiveOn: '2025-06-01' },
+  AgreementRatified: { party: 'JPN', instrument: 'ratification' },
+  AgreementEnteredIntoForce: {},
+  PartyAcceded: { party: 'AUS' },
+  MilestoneCommitted: { milestoneId: 'host-nation-support-2025', description: 'Agree host-nation support', owner: 'JPN', dueOn: '2025-12-31' },
+  MilestoneMet: { milestoneId: 'host-nation-support-2025', evidence: 'Special Measures Agreement signed' },
+  ConsultationHeld: { level: 'ministerial', topics: ['force posture', 'missile defense'] },
+  ContributionRecorded: { party: 'JPN', category: 'funding', amount: 211000000000, unit: 'JPY' },
+  AgreementSuspended: { reason: 'Coup d’état in a member state' },
+  AgreementResumed: { reason: 'Constitutional order restored' },
+  AgreementRenewed: { newTermEndsOn: '2035-06-30' },
+  AgreementTerminated: { reason: 'superseded', supersededBy: 'usa-jpn-1960' },
+};

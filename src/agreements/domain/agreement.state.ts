@@ -1,0 +1,235 @@
+import type { AgreementEvent } from './agreement.events.js';
+import { addMonths, type IsoDate, type PartyCode, type Provision } from './agreement.values.js';
+
+export const OPEN_STATUSES = ['proposed', 'signed', 'in_force', 'suspended'] as const;
+export const FINAL_STATUSES = ['withdrawn', 'terminated'] as const;
+export const STATUSES = [...OPEN_STATUSES, ...FINAL_STATUSES] as const;
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export type AgreementStatus = OpenStatus | FinalStatus;
+
+export interface Milestone {
+  description: string;
+  owner: PartyCode;
+  dueOn: IsoDate;
+  committedOn: IsoDate;
+  metOn?: IsoDate;
+  evidence?: string;
+}
+
+/**
+ * Everything known about an agreement after folding its events. The status read model
+ * stores exactly this (plus the stream version), so the decider can load it instead of
+ * refolding the stream, and an as-of view folds the same `evolve` and cannot disagree.
+ */
+export interface Agreement {
+  status: AgreementStatus;
+  id: string;
+  title: string;
+  /** Current parties, in the order they joined. */
+  parties: PartyCode[];
+  formerParties: { party: PartyCode; withdrawnOn: IsoDate; reason?: string }[];
+  signatures: Record<PartyCode, IsoDate>;
+  ratifications: Record<PartyCode, { instrument: string; on: IsoDate }>;
+  accessions: Record<PartyCode, IsoDate>;
+  provisions: Provision[];
+  objectives: string[];
+  termMonths?: number;
+  reviewEveryMonths?: number;
+  facilitator?: string;
+  termsVersion: number;
+  proposedOn: IsoDate;
+  signedOn?: IsoDate;
+  inForceOn?: IsoDate;
+  suspendedOn?: IsoDate;
+  endedOn?: IsoDate;
+  endReason?: string;
+  supersededBy?: string;
+  termEndsOn?: IsoDate;
+  exerciseCount: number;
+  lastExercise?: { name: string; startedOn: IsoDate; endedOn?: IsoDate };
+  consultationCount: number;
+  lastReview?: { on: IsoDate; outcome: string; nextReviewDue?: IsoDate };
+  /** Derived: the last review's own due date, else the review cycle from the last review or the start. */
+  nextReviewDue?: IsoDate;
+  /** Set by AgreementRenewed; otherwise the term end derives from termMonths. */
+  renewedUntil?: IsoDate;
+  /** Set when a withdrawal takes effect later than it was announced. */
+  withdrawalEffectiveOn?: IsoDate;
+  milestones: Record<string, Milestone>;
+  /** party → "category:unit" → total amount. */
+  contributions: Record<PartyCode, Record<string, number>>;
+  lastEventOn: IsoDate;
+}
+
+export type AgreementState = { status: 'none' } | Agreement;
+
+export const initialState = (): AgreementState => ({ status: 'none' });
+
+export const isFinal = (status: AgreementState['status']): status is FinalStatus =>
+  status === 'withdrawn' || status === 'terminated';
+
+function termEnd(a: Agreement): IsoDate | undefined {
+  const start = a.inForceOn ?? a.signedOn;
+  return a.termMonths !== undefined && start !== undefined ? addMonths(start, a.termMonths) : undefined;
+}
+
+function reviewDue(a: Agreement): IsoDate | undefined {
+  const from = a.lastReview?.on ?? a.inForceOn ?? a.signedOn;
+  return a.reviewEveryMonths !== undefined && from !== undefined ? addMonths(from, a.reviewEveryMonths) : undefined;
+}
+
+function withDerivedDates(a: Agreement): Agreement {
+  const termEndsOn = a.renewedUntil ?? termEnd(a);
+  const nextReviewDue = a.lastReview?.nextReviewDue ?? reviewDue(a);
+  const { termEndsOn: _t, nextReviewDue: _n, ...rest } = a;
+  return { ...rest, ...(termEndsOn ? { termEndsOn } : {}), ...(nextReviewDue ? { nextReviewDue } : {}) };
+}
+
+const allSigned = (a: Agreement) => a.parties.every((p) => a.signatures[p] !== undefined);
+
+/** Pure: the state after one more event. Events are trusted (the decider has checked them). */
+export function evolve(state: AgreementState, event: AgreementEvent & { streamId?: string }): AgreementState {
+  const next = apply(state, event);
+  return next.status === 'none' ? next : withDerivedDates(next);
+}
+
+function apply(state: AgreementState, event: AgreementEvent & { streamId?: string }): AgreementState {
+  const on = event.occurredOn;
+  if (event.type === 'AgreementProposed') {
+    const d = event.data;
+    return {
+        status: 'proposed',
+        id: event.streamId ?? '',
+        title: d.title,
+        parties: [...d.parties],
+        formerParties: [],
+        signatures: {},
+        ratifications: {},
+        accessions: {},
+        provisions: [...d.provisions],
+        objectives: [...(d.objectives ?? [])],
+        termMonths: d.termMonths,
+        reviewEveryMonths: d.reviewEveryMonths,
+        facilitator: d.facilitator,
+        termsVersion: 1,
+        proposedOn: on,
+        exerciseCount: 0,
+        consultationCount: 0,
+        milestones: {},
+        contributions: {},
+        lastEventOn: on,
+      };
+  }
+  if (state.status === 'none') return state;
+  const a: Agreement = { ...state, lastEventOn: on > state.lastEventOn ? on : state.lastEventOn };
+
+  switch (event.type) {
+    case 'AgreementSigned': {
+      const next = { ...a, signatures: { ...a.signatures, [event.data.party]: on } };
+      if (next.status === 'proposed' && allSigned(next)) {
+        return { ...next, status: 'signed', signedOn: on };
+      }
+      return next;
+    }
+    case 'ExerciseHeld': {
+      const { name, startedOn, endedOn } = event.data;
+      const newer = !a.lastExercise || startedOn >= a.lastExercise.startedOn;
+      return {
+        ...a,
+        exerciseCount: a.exerciseCount + 1,
+        lastExercise: newer ? { name, startedOn, ...(endedOn ? { endedOn } : {}) } : a.lastExercise,
+      };
+    }
+    case 'ReviewConducted': {
+      const { outcome, nextReviewDue } = event.data;
+      return { ...a, lastReview: { on, outcome, ...(nextReviewDue ? { nextReviewDue } : {}) } };
+    }
+    case 'AgreementAmended': {
+      const c = event.data.changes;
+      return {
+        ...a,
+        termsVersion: a.termsVersion + 1,
+        provisions: c.provisions ? [...c.provisions] : a.provisions,
+        objectives: c.objectives ? [...c.objectives] : a.objectives,
+        termMonths: c.termMonths ?? a.termMonths,
+        reviewEveryMonths: c.reviewEveryMonths ?? a.reviewEveryMonths,
+      };
+    }
+    case 'AgreementWithdrawn': {
+      const { party, reason, effectiveOn } = event.data;
+      const effective = effectiveOn ?? on;
+      const parties = a.parties.filter((p) => p !== party);
+      const next: Agreement = {
+        ...a,
+        parties,
+        formerParties: [...a.formerParties, { party, withdrawnOn: effective, ...(reason ? { reason } : {}) }],
+        ...(effective > on ? { withdrawalEffectiveOn: effective } : {}),
+      };
+      if (parties.length < 2) return { ...next, status: 'withdrawn', endedOn: effective, endReason: 'withdrawn' };
+      if (next.status === 'proposed' && allSigned(next)) return { ...next, status: 'signed', signedOn: on };
+      return next;
+    }
+    case 'AgreementRatified':
+      return {
+        ...a,
+        ratifications: { ...a.ratifications, [event.data.party]: { instrument: event.data.instrument, on } },
+      };
+    case 'AgreementEnteredIntoForce':
+      return { ...a, status: 'in_force', inForceOn: on };
+    case 'PartyAcceded':
+      return {
+        ...a,
+        parties: [...a.parties, event.data.party],
+        accessions: { ...a.accessions, [event.data.party]: on },
+        signatures: { ...a.signatures, [event.data.party]: on },
+      };
+    case 'MilestoneCommitted': {
+      const { milestoneId, description, owner, dueOn } = event.data;
+      return { ...a, milestones: { ...a.milestones, [milestoneId]: { description, owner, dueOn, committedOn: on } } };
+    }
+    case 'MilestoneMet': {
+      const { milestoneId, evidence } = event.data;
+      const milestone = a.milestones[milestoneId];
+      if (!milestone) return a;
+      return {
+        ...a,
+        milestones: { ...a.milestones, [milestoneId]: { ...milestone, metOn: on, ...(evidence ? { evidence } : {}) } },
+      };
+    }
+    case 'ConsultationHeld':
+      return { ...a, consultationCount: a.consultationCount + 1 };
+    case 'ContributionRecorded': {
+      const { party, category, amount, unit } = event.data;
+      const key = `${category}:${unit}`;
+      const mine = a.contributions[party] ?? {};
+      return { ...a, contributions: { ...a.contributions, [party]: { ...mine, [key]: (mine[key] ?? 0) + amount } } };
+    }
+    case 'AgreementSuspended':
+      return { ...a, status: 'suspended', suspendedOn: on };
+    case 'AgreementResumed': {
+      const { suspendedOn: _resumed, ...rest } = a;
+      return { ...rest, status: 'in_force' };
+    }
+    case 'AgreementRenewed':
+      return { ...a, renewedUntil: event.data.newTermEndsOn };
+    case 'AgreementTerminated':
+      return {
+        ...a,
+        status: 'terminated',
+        endedOn: on,
+        endReason: event.data.reason,
+        ...(event.data.supersededBy ? { supersededBy: event.data.supersededBy } : {}),
+      };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+export const fold = (events: Iterable<AgreementEvent & { streamId?: string }>, from = initialState()) => {
+  let state = from;
+  for (const event of events) state = evolve(state, event);
+  return state;
+};

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Values shared by every event: ids, dates, party codes, provisions and free text. */
+
+export const AGREEMENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
+/** ISO 3166-1 alpha-3 for today's states, COW-<abbrev> for historical ones (COW-BAV). */
+export const PARTY_PATTERN = /^(?:[A-Z]{3}|COW-[A-Z0-9]{2,8})$/;
+export const EARLIEST_DATE = '1800-01-01';
+
+export const PROVISIONS = [
+  'mutual_defense',
+  'consultation',
+  'intelligence_sharing',
+  'joint_exercises',
+  'technology_transfer',
+  'arms_transfer',
+  'logistics_support',
+  'basing_access',
+  'capability_building',
+  'non_aggression',
+  'neutrality',
+  'offensive_support',
+] as const;
+export type Provision = (typeof PROVISIONS)[number];
+
+export type IsoDate = string;
+export type PartyCode = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar day written YYYY-MM-DD (2023-02-30 and year 0 are not). */
+export function isCalendarDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Adds calendar months, clamping to the month's last day (2020-01-31 + 1 month = 2020-02-29). */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+// Control characters other than tab and newline are refused: PostgreSQL cannot store NUL,
+// and the others only ever arrive by accident or malice.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+
+export const text = (max: number) =>
+  z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((s) => !FORBIDDEN_CONTROL.test(s), { message: 'must not contain control characters' })
+    .refine((s) => s.isWellFormed(), { message: 'must be well-formed Unicode' });
+
+export const isoDate = z
+  .string()
+  .regex(ISO_DATE, { message: 'must be a date written YYYY-MM-DD' })
+  .refine(isCalendarDate, { message: 'must be a real calendar day' })
+  .refine((s) => s >= EARLIEST_DATE, { message: `must not be before ${EARLIEST_DATE}` });
+
+export const partyCode = z
+  .string()
+  .regex(PARTY_PATTERN, { message: 'must be an ISO 3166-1 alpha-3 code (USA) or COW-<abbrev> (COW-BAV)' });
+
+export const agreementId = z
+  .string()
+  .regex(AGREEMENT_ID_PATTERN, { message: 'must match ^[a-z0-9][a-z0-9-]{2,63}$' });
+
+export const provision = z.enum(PROVISIONS);
+
+export const positiveMonths = z.number().int().min(1).max(1200);
