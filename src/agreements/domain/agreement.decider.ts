@@ -46,7 +46,10 @@ export function decide(command: AgreementCommand, state: AgreementState): Agreem
   return [decideFor(command, state)];
 }
 
-function decideFor(command: Exclude<AgreementCommand, { type: 'ProposeAgreement' }>, a: Agreement): AgreementEvent {
+function decideFor(
+  command: Exclude<AgreementCommand, { type: 'ProposeAgreement' }>,
+  a: Agreement,
+): AgreementEvent {
   switch (command.type) {
     case 'SignAgreement':
       return sign(command, a);
@@ -90,9 +93,9 @@ function decideFor(command: Exclude<AgreementCommand, { type: 'ProposeAgreement'
 }
 
 function sign(c: CommandOfType<'SignAgreement'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
   requireParty(a, c.data.party, 'data.party');
   if (a.signatures[c.data.party] !== undefined) throw E.partyAlreadySigned(c.data.party);
-  requireStatus(a, c.eventType);
   return event(c);
 }
 
@@ -100,7 +103,8 @@ function recordExercise(c: CommandOfType<'RecordExercise'>, a: Agreement): Agree
   requireStatus(a, c.eventType);
   c.data.participants.forEach((p, i) => requireParty(a, p, `data.participants.${i}`));
   checkDate('data.startedOn', c.data.startedOn, c.today);
-  if (c.data.startedOn < a.proposedOn) throw E.dateBeforeProposal('data.startedOn', c.data.startedOn, a.proposedOn);
+  if (c.data.startedOn < a.proposedOn)
+    throw E.dateBeforeProposal('data.startedOn', c.data.startedOn, a.proposedOn);
   return event(c);
 }
 

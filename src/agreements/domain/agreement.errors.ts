@@ -16,25 +16,34 @@ export class DomainError extends Error {
   }
 }
 
-const conflict = (code: string, message: string, field?: string) => new DomainError(code, 'conflict', message, field);
-const invalid = (code: string, message: string, field?: string) => new DomainError(code, 'invalid', message, field);
+const conflict = (code: string, message: string, field?: string) =>
+  new DomainError(code, 'conflict', message, field);
+const invalid = (code: string, message: string, field?: string) =>
+  new DomainError(code, 'invalid', message, field);
 
 export const AgreementErrors = {
-  notFound: (id: string) => new DomainError('AgreementNotFound', 'not_found', `Agreement ${id} does not exist`),
-  alreadyExists: (id: string) => conflict('AgreementAlreadyExists', `Agreement ${id} has already been proposed`),
+  notFound: (id: string) =>
+    new DomainError('AgreementNotFound', 'not_found', `Agreement ${id} does not exist`),
+  alreadyExists: (id: string) =>
+    conflict('AgreementAlreadyExists', `Agreement ${id} has already been proposed`),
   closed: (status: string) =>
     conflict('AgreementClosed', `The agreement is ${status}: nothing can be recorded after it ended`),
-  notSigned: (type: string) => conflict('AgreementNotSigned', `${type} needs an agreement signed by all its parties`),
+  notSigned: (type: string) =>
+    conflict('AgreementNotSigned', `${type} needs an agreement signed by all its parties`),
   notInForce: (type: string, status: string) =>
     conflict('AgreementNotInForce', `${type} needs an agreement in force; it is ${status}`),
   notSuspended: (type: string) => conflict('AgreementNotSuspended', `${type} needs a suspended agreement`),
-  suspended: (type: string) => conflict('AgreementSuspended', `${type} is not allowed while the agreement is suspended`),
+  suspended: (type: string) =>
+    conflict('AgreementSuspended', `${type} is not allowed while the agreement is suspended`),
   alreadySigned: (type: string) =>
     conflict('AgreementAlreadySigned', `${type} is only allowed while the agreement is proposed`),
   alreadyInForce: () => conflict('AgreementAlreadyInForce', 'The agreement has already entered into force'),
-  notAParty: (party: string, field: string) => conflict('NotAParty', `${party} is not a party to the agreement`, field),
-  partyAlreadySigned: (party: string) => conflict('PartyAlreadySigned', `${party} has already signed`, 'data.party'),
-  partyNotSigned: (party: string) => conflict('PartyNotSigned', `${party} has not signed the agreement`, 'data.party'),
+  notAParty: (party: string, field: string) =>
+    conflict('NotAParty', `${party} is not a party to the agreement`, field),
+  partyAlreadySigned: (party: string) =>
+    conflict('PartyAlreadySigned', `${party} has already signed`, 'data.party'),
+  partyNotSigned: (party: string) =>
+    conflict('PartyNotSigned', `${party} has not signed the agreement`, 'data.party'),
   partyAlreadyRatified: (party: string) =>
     conflict('PartyAlreadyRatified', `${party} has already ratified the agreement`, 'data.party'),
   alreadyAParty: (party: string) => conflict('AlreadyAParty', `${party} is already a party`, 'data.party'),
@@ -47,7 +56,11 @@ export const AgreementErrors = {
   dateInFuture: (field: string, date: string, today: string) =>
     invalid('DateInFuture', `${field} ${date} is in the future (today is ${today})`, field),
   dateBeforeProposal: (field: string, date: string, proposedOn: string) =>
-    conflict('DateBeforeProposal', `${field} ${date} is before the agreement was proposed (${proposedOn})`, field),
+    conflict(
+      'DateBeforeProposal',
+      `${field} ${date} is before the agreement was proposed (${proposedOn})`,
+      field,
+    ),
   dateBefore: (field: string, date: string, other: string, otherField: string) =>
     invalid('DateOutOfOrder', `${field} ${date} must not be before ${otherField} ${other}`, field),
 };

@@ -76,7 +76,9 @@ function termEnd(a: Agreement): IsoDate | undefined {
 
 function reviewDue(a: Agreement): IsoDate | undefined {
   const from = a.lastReview?.on ?? a.inForceOn ?? a.signedOn;
-  return a.reviewEveryMonths !== undefined && from !== undefined ? addMonths(from, a.reviewEveryMonths) : undefined;
+  return a.reviewEveryMonths !== undefined && from !== undefined
+    ? addMonths(from, a.reviewEveryMonths)
+    : undefined;
 }
 
 function withDerivedDates(a: Agreement): Agreement {
@@ -87,6 +89,9 @@ function withDerivedDates(a: Agreement): Agreement {
 }
 
 const allSigned = (a: Agreement) => a.parties.every((p) => a.signatures[p] !== undefined);
+/** The day the last current party signed: signatures may be backfilled out of order. */
+const lastSignature = (a: Agreement) =>
+  a.parties.map((p) => a.signatures[p] ?? '').reduce((max, d) => (d > max ? d : max), '');
 
 /** Pure: the state after one more event. Events are trusted (the decider has checked them). */
 export function evolve(state: AgreementState, event: AgreementEvent & { streamId?: string }): AgreementState {
@@ -99,27 +104,27 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
   if (event.type === 'AgreementProposed') {
     const d = event.data;
     return {
-        status: 'proposed',
-        id: event.streamId ?? '',
-        title: d.title,
-        parties: [...d.parties],
-        formerParties: [],
-        signatures: {},
-        ratifications: {},
-        accessions: {},
-        provisions: [...d.provisions],
-        objectives: [...(d.objectives ?? [])],
-        termMonths: d.termMonths,
-        reviewEveryMonths: d.reviewEveryMonths,
-        facilitator: d.facilitator,
-        termsVersion: 1,
-        proposedOn: on,
-        exerciseCount: 0,
-        consultationCount: 0,
-        milestones: {},
-        contributions: {},
-        lastEventOn: on,
-      };
+      status: 'proposed',
+      id: event.streamId ?? '',
+      title: d.title,
+      parties: [...d.parties],
+      formerParties: [],
+      signatures: {},
+      ratifications: {},
+      accessions: {},
+      provisions: [...d.provisions],
+      objectives: [...(d.objectives ?? [])],
+      termMonths: d.termMonths,
+      reviewEveryMonths: d.reviewEveryMonths,
+      facilitator: d.facilitator,
+      termsVersion: 1,
+      proposedOn: on,
+      exerciseCount: 0,
+      consultationCount: 0,
+      milestones: {},
+      contributions: {},
+      lastEventOn: on,
+    };
   }
   if (state.status === 'none') return state;
   const a: Agreement = { ...state, lastEventOn: on > state.lastEventOn ? on : state.lastEventOn };
@@ -128,7 +133,7 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     case 'AgreementSigned': {
       const next = { ...a, signatures: { ...a.signatures, [event.data.party]: on } };
       if (next.status === 'proposed' && allSigned(next)) {
-        return { ...next, status: 'signed', signedOn: on };
+        return { ...next, status: 'signed', signedOn: lastSignature(next) };
       }
       return next;
     }
@@ -143,6 +148,7 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     }
     case 'ReviewConducted': {
       const { outcome, nextReviewDue } = event.data;
+      if (a.lastReview && on < a.lastReview.on) return a; // a backfilled older review changes nothing due
       return { ...a, lastReview: { on, outcome, ...(nextReviewDue ? { nextReviewDue } : {}) } };
     }
     case 'AgreementAmended': {
@@ -166,7 +172,8 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
         formerParties: [...a.formerParties, { party, withdrawnOn: effective, ...(reason ? { reason } : {}) }],
         ...(effective > on ? { withdrawalEffectiveOn: effective } : {}),
       };
-      if (parties.length < 2) return { ...next, status: 'withdrawn', endedOn: effective, endReason: 'withdrawn' };
+      if (parties.length < 2)
+        return { ...next, status: 'withdrawn', endedOn: effective, endReason: 'withdrawn' };
       if (next.status === 'proposed' && allSigned(next)) return { ...next, status: 'signed', signedOn: on };
       return next;
     }
@@ -186,7 +193,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       };
     case 'MilestoneCommitted': {
       const { milestoneId, description, owner, dueOn } = event.data;
-      return { ...a, milestones: { ...a.milestones, [milestoneId]: { description, owner, dueOn, committedOn: on } } };
+      return {
+        ...a,
+        milestones: { ...a.milestones, [milestoneId]: { description, owner, dueOn, committedOn: on } },
+      };
     }
     case 'MilestoneMet': {
       const { milestoneId, evidence } = event.data;
@@ -194,7 +204,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       if (!milestone) return a;
       return {
         ...a,
-        milestones: { ...a.milestones, [milestoneId]: { ...milestone, metOn: on, ...(evidence ? { evidence } : {}) } },
+        milestones: {
+          ...a.milestones,
+          [milestoneId]: { ...milestone, metOn: on, ...(evidence ? { evidence } : {}) },
+        },
       };
     }
     case 'ConsultationHeld':
@@ -203,7 +216,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       const { party, category, amount, unit } = event.data;
       const key = `${category}:${unit}`;
       const mine = a.contributions[party] ?? {};
-      return { ...a, contributions: { ...a.contributions, [party]: { ...mine, [key]: (mine[key] ?? 0) + amount } } };
+      return {
+        ...a,
+        contributions: { ...a.contributions, [party]: { ...mine, [key]: (mine[key] ?? 0) + amount } },
+      };
     }
     case 'AgreementSuspended':
       return { ...a, status: 'suspended', suspendedOn: on };

@@ -34,16 +34,19 @@ export function isCalendarDate(value: string): boolean {
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (year < 1) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 1-99 as given
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** Adds calendar months, clamping to the month's last day (2020-01-31 + 1 month = 2020-02-29). */
 export function addMonths(date: IsoDate, months: number): IsoDate {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, lastDay));
+  const target = new Date(0);
+  target.setUTCFullYear(y, m - 1 + months, 1);
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(target.getUTCFullYear(), target.getUTCMonth() + 1, 0);
+  target.setUTCDate(Math.min(d, lastDay.getUTCDate()));
   return target.toISOString().slice(0, 10);
 }
 
@@ -55,7 +58,7 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 // Control characters other than tab and newline are refused: PostgreSQL cannot store NUL,
 // and the others only ever arrive by accident or malice.
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 export const text = (max: number) =>
   z

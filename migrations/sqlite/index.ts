@@ -1,0 +1,5 @@
+import { EventStore1764288000000 } from './1764288000000-event-store.js';
+import { ReadModels1764288000001 } from './1764288000001-read-models.js';
+
+/** Listed explicitly: an ESM build has no glob loading of migration files. */
+export const sqliteMigrations = [EventStore1764288000000, ReadModels1764288000001];

@@ -1,0 +1,165 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { decodeCursor, pageBody, DEFAULT_LIMIT } from '../../http/pagination.js';
+import { problem, ProblemError } from '../../http/problem.js';
+import { correlationIdOf, expectedVersionOf } from '../../http/request-context.js';
+import { parseOrThrow } from '../../http/zod-validation.js';
+import { fold } from '../domain/agreement.state.js';
+import { GetAgreement, GetAgreementEvents, GetTimeline, ListAgreements } from '../read/agreement.queries.js';
+import { toAgreementEvent } from '../read/agreement-events.js';
+import { RecordAgreementEvents, type WriteContext } from '../write/record-agreement-events.command.js';
+import {
+  getAgreementQuery,
+  idParam,
+  listAgreementsQuery,
+  pageQuery,
+  parseEventRequests,
+  proposeRequest,
+} from './agreement.requests.js';
+import { presentEvent } from './event.presenter.js';
+
+const timelineCursor = z.strictObject({ occurredOn: z.string(), position: z.number().int() });
+
+@Controller('api/agreements')
+export class AgreementsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async propose(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { id, occurredOn, eventId, ...data } = parseOrThrow(proposeRequest, body ?? undefined);
+    const agreementId = id ?? generatedId(data.parties);
+    const result = await this.commands.execute(
+      new RecordAgreementEvents(
+        agreementId,
+        [
+          {
+            type: 'AgreementProposed',
+            data,
+            ...(occurredOn ? { occurredOn } : {}),
+            ...(eventId ? { eventId } : {}),
+          },
+        ],
+        this.context(request, undefined),
+      ),
+    );
+    void reply.header('location', `/api/agreements/${agreementId}`).header('etag', `"${result.version}"`);
+    return { ...result.state, version: result.version };
+  }
+
+  @Post(':id/events')
+  @HttpCode(201)
+  async record(
+    @Param('id') rawId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const id = parseOrThrow(idParam, rawId, 'id');
+    const { inputs, many } = parseEventRequests(body);
+    const result = await this.commands.execute(
+      new RecordAgreementEvents(id, inputs, this.context(request, expectedVersionOf(request))),
+    );
+    void reply.header('location', `/api/agreements/${id}`).header('etag', `"${result.version}"`);
+    const events = result.events.map(presentEvent);
+    return many ? events : events[0];
+  }
+
+  @Get()
+  async list(@Query() query: unknown) {
+    const { limit, cursor, ...filter } = parseOrThrow(listAgreementsQuery, query);
+    const page = await this.queries.execute(
+      new ListAgreements(filter, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, z.string())),
+    );
+    return pageBody(page, { total: page.total });
+  }
+
+  @Get(':id')
+  async get(
+    @Param('id') rawId: string,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const id = parseOrThrow(idParam, rawId, 'id');
+    const { asOf, knownAt, version } = parseOrThrow(getAgreementQuery, query);
+    if (asOf === undefined && knownAt === undefined && version === undefined) {
+      const view = await this.queries.execute(new GetAgreement(id));
+      if (!view) throw notFound(id);
+      void reply.header('etag', `"${view.version}"`);
+      return view;
+    }
+    // As-of views fold the stream through the same evolve as the status projection.
+    const knownBy = knownAt === undefined ? undefined : new Date(knownAt).toISOString();
+    const events = (await this.store.readStream(id, { toVersion: version })).filter(
+      (e) =>
+        (asOf === undefined || e.occurredOn <= asOf) && (knownBy === undefined || e.recordedAt <= knownBy),
+    );
+    const state = fold(events.map(toAgreementEvent).filter((e) => e !== undefined));
+    if (state.status === 'none') {
+      throw new ProblemError(
+        problem(404, 'AgreementNotFound', `Agreement ${id} did not exist at that point`),
+      );
+    }
+    const at = events[events.length - 1]!.version;
+    return { ...state, version: at, asOf: asOf ?? null, knownAt: knownBy ?? null };
+  }
+
+  @Get(':id/timeline')
+  async timeline(@Param('id') rawId: string, @Query() query: unknown) {
+    const id = await this.existing(rawId);
+    const { limit, cursor } = parseOrThrow(pageQuery, query);
+    const page = await this.queries.execute(
+      new GetTimeline({ agreementId: id }, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, timelineCursor)),
+    );
+    return pageBody(page);
+  }
+
+  @Get(':id/events')
+  async events(@Param('id') rawId: string, @Query() query: unknown) {
+    const id = await this.existing(rawId);
+    const { limit, cursor } = parseOrThrow(pageQuery, query);
+    const page = await this.queries.execute(
+      new GetAgreementEvents(id, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, z.number().int().min(0)) ?? 0),
+    );
+    return pageBody({ items: page.items.map(presentEvent), next: page.next });
+  }
+
+  private async existing(rawId: string): Promise<string> {
+    const id = parseOrThrow(idParam, rawId, 'id');
+    if ((await this.store.streamVersion(id)) === 0) throw notFound(id);
+    return id;
+  }
+
+  private context(request: FastifyRequest, expectedVersion: number | undefined): WriteContext {
+    return {
+      actor: 'anonymous',
+      correlationId: correlationIdOf(request),
+      requestId: request.id,
+      source: 'api',
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    };
+  }
+}
+
+const notFound = (id: string) =>
+  new ProblemError(problem(404, 'AgreementNotFound', `Agreement ${id} does not exist`));
+
+function generatedId(parties: readonly string[]): string {
+  const prefix = parties
+    .slice(0, 4)
+    .map((p) => p.toLowerCase())
+    .join('-');
+  return `${prefix}-${randomBytes(4).toString('hex')}`.slice(0, 64);
+}

@@ -1,0 +1,93 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
+import type { Page } from './page.js';
+import { toPage } from './page.js';
+import {
+  STATUS_READER,
+  type AgreementFilter,
+  type AgreementSummary,
+  type AgreementView,
+  type StatusReader,
+} from './status/status.reader.js';
+import type { TimelineEntry } from './timeline/timeline.projection.js';
+import {
+  TIMELINE_READER,
+  type TimelineFilter,
+  type TimelineKey,
+  type TimelineReader,
+} from './timeline/timeline.reader.js';
+
+export class GetAgreement extends Query<AgreementView | undefined> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+export class ListAgreements extends Query<Page<AgreementSummary, string> & { total: number }> {
+  constructor(
+    readonly filter: AgreementFilter,
+    readonly limit: number,
+    readonly after?: string,
+  ) {
+    super();
+  }
+}
+
+export class GetTimeline extends Query<Page<TimelineEntry, TimelineKey>> {
+  constructor(
+    readonly filter: TimelineFilter,
+    readonly limit: number,
+    readonly after?: TimelineKey,
+  ) {
+    super();
+  }
+}
+
+/** The raw stream of one agreement, as stored (no upcasting): the audit view. */
+export class GetAgreementEvents extends Query<Page<StoredEvent, number>> {
+  constructor(
+    readonly id: string,
+    readonly limit: number,
+    readonly afterVersion = 0,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetAgreement)
+export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
+  constructor(@Inject(STATUS_READER) private readonly reader: StatusReader) {}
+  execute(q: GetAgreement) {
+    return this.reader.get(q.id);
+  }
+}
+
+@QueryHandler(ListAgreements)
+export class ListAgreementsHandler implements IQueryHandler<ListAgreements> {
+  constructor(@Inject(STATUS_READER) private readonly reader: StatusReader) {}
+  execute(q: ListAgreements) {
+    return this.reader.list(q.filter, q.limit, q.after);
+  }
+}
+
+@QueryHandler(GetTimeline)
+export class GetTimelineHandler implements IQueryHandler<GetTimeline> {
+  constructor(@Inject(TIMELINE_READER) private readonly reader: TimelineReader) {}
+  execute(q: GetTimeline) {
+    return this.reader.list(q.filter, q.limit, q.after);
+  }
+}
+
+@QueryHandler(GetAgreementEvents)
+export class GetAgreementEventsHandler implements IQueryHandler<GetAgreementEvents> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async execute(q: GetAgreementEvents) {
+    const rows = await this.store.readStream(q.id, {
+      fromVersion: q.afterVersion + 1,
+      limit: q.limit + 1,
+      raw: true,
+    });
+    return toPage(rows, q.limit, (e) => e.version);
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, todayOf, type Clock } from '../../clock.js';
+import {
+  EVENT_STORE,
+  WrongExpectedVersion,
+  type EventStore,
+  type NewEvent,
+} from '../../event-store/event-store.port.js';
+import { commandFor } from '../domain/agreement.commands.js';
+import { decideAll } from '../domain/agreement.decider.js';
+import type { EventData } from '../domain/agreement.events.js';
+import { AGREEMENT_STATES, type AgreementStates } from './agreement-states.js';
+import { RecordAgreementEvents, type RecordResult } from './record-agreement-events.command.js';
+
+/** Appends racing on one agreement retry against the new state; this bounds the retries. */
+const MAX_ATTEMPTS = 200;
+
+/**
+ * The generic command handler: load the agreement's state, decide, append with the
+ * version decided against. Without `If-Match` a concurrent append to the same agreement
+ * makes it decide again on the new state; with `If-Match` a stale version is refused.
+ */
+@CommandHandler(RecordAgreementEvents)
+export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgreementEvents> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AGREEMENT_STATES) private readonly states: AgreementStates,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ agreementId, events: inputs, context }: RecordAgreementEvents): Promise<RecordResult> {
+    const today = todayOf(this.clock);
+    const metadata = {
+      actor: context.actor,
+      ...(context.keyId ? { keyId: context.keyId } : {}),
+      ...(context.correlationId ? { correlationId: context.correlationId } : {}),
+      ...(context.requestId ? { requestId: context.requestId } : {}),
+      source: context.source,
+      ...context.extra,
+    };
+    const commands = inputs.map((input) =>
+      commandFor(input.type, {
+        agreementId,
+        occurredOn: input.occurredOn ?? today,
+        data: input.data as EventData<typeof input.type>,
+        today,
+      }),
+    );
+
+    const replay = await this.replayOf(agreementId, inputs, commands, metadata);
+    if (replay) return replay;
+
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.states.load(agreementId);
+      if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+        throw new WrongExpectedVersion(agreementId, context.expectedVersion, version);
+      }
+      const decided = decideAll(commands, state);
+      const toAppend: NewEvent[] = decided.events.map((e, i) => ({
+        ...(inputs[i]?.eventId ? { eventId: inputs[i].eventId } : {}),
+        type: e.type,
+        data: e.data,
+        occurredOn: e.occurredOn,
+        metadata,
+      }));
+      try {
+        const result = await this.store.append(agreementId, toAppend, { expectedVersion: version });
+        return { events: result.events, version: result.version, state: decided.state, duplicate: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion) || context.expectedVersion !== undefined) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** A retry carrying event ids that are already stored gets the stored events back. */
+  private async replayOf(
+    agreementId: string,
+    inputs: readonly { eventId?: string }[],
+    commands: ReturnType<typeof commandFor>[],
+    metadata: NewEvent['metadata'],
+  ): Promise<RecordResult | undefined> {
+    const firstId = inputs[0]?.eventId;
+    if (firstId === undefined || !(await this.store.findEvent(firstId))) return undefined;
+    const result = await this.store.append(
+      agreementId,
+      commands.map((c, i) => ({
+        eventId: inputs[i]?.eventId,
+        type: c.eventType,
+        data: c.data,
+        occurredOn: c.occurredOn,
+        metadata,
+      })),
+    );
+    const { state } = await this.states.load(agreementId);
+    return { events: result.events, version: result.version, state, duplicate: result.duplicate };
+  }
+}

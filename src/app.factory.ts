@@ -1,0 +1,61 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module.js';
+import { systemClock, type Clock } from './clock.js';
+import type { AppConfig } from './config/app.config.js';
+import { setUpOpenApi } from './http/openapi.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { isValidRequestId } from './http/request-context.js';
+
+export interface CreateAppOptions {
+  clock?: Clock;
+}
+
+/** Builds the application (not yet listening): used by main.ts and by every e2e test. */
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: 200 },
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, unknown> }) => {
+      const given = req.headers['x-request-id'];
+      return isValidRequestId(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.clock ?? systemClock),
+    adapter,
+    {
+      // One JSON line per message, like Fastify's request logs.
+      logger:
+        config.logLevel === 'silent'
+          ? false
+          : new ConsoleLogger({ json: true, logLevels: nestLevels(config.logLevel) }),
+      abortOnError: false,
+    },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON only: any other body is refused with 415 before it reaches a route.
+  fastify.removeContentTypeParser(['text/plain']);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  setUpOpenApi(app);
+  return app;
+}
+
+export const bootLogger = new Logger('TreatyLedger');
+
+function nestLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level] ?? 3;
+  return order.slice(0, upTo + 1);
+}

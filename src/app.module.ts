@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AgreementsModule } from './agreements/agreements.module.js';
+import { CLOCK, systemClock, type Clock } from './clock.js';
+import { APP_CONFIG, type AppConfig } from './config/app.config.js';
+import { HealthController } from './health/health.controller.js';
+import { PersistenceModule } from './persistence.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock: Clock = systemClock): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [CqrsModule.forRoot(), PersistenceModule.forRoot(config), AgreementsModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+      ],
+      exports: [APP_CONFIG, CLOCK],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+/** Environment configuration, validated once at start: a bad value stops the process with a clear message. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: { kind: 'sqlite'; file: string };
+  logLevel: string;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function parseDatabaseUrl(url: string): AppConfig['database'] {
+  if (url === 'sqlite::memory:') return { kind: 'sqlite', file: ':memory:' };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file.length === 0) throw new ConfigError('DATABASE_URL sqlite:<file> needs a file path');
+    return { kind: 'sqlite', file };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(
+      'DATABASE_URL: PostgreSQL is not supported yet; use sqlite:<file> or sqlite::memory:',
+    );
+  }
+  throw new ConfigError(`DATABASE_URL must be sqlite:<file> or sqlite::memory:, got "${url}"`);
+}
+
+function integer(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/treaty-ledger.db'),
+    logLevel,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+  };
+}
+
+export const APP_CONFIG = Symbol('AppConfig');

@@ -1,0 +1,103 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * The event store port. It knows streams, versions and positions, nothing of agreements.
+ * One adapter per database; both pass the contract suite in test/event-store/.
+ */
+
+export interface EventMetadata {
+  actor: string;
+  keyId?: string;
+  correlationId?: string;
+  causationId?: string;
+  requestId?: string;
+  source?: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  /** Client-suppliable: appending an event id that is already stored is an idempotent retry. */
+  eventId?: string;
+  type: string;
+  schemaVersion?: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  /** The business date the event is about (YYYY-MM-DD). */
+  occurredOn: string;
+}
+
+export interface StoredEvent {
+  position: number;
+  streamId: string;
+  version: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  occurredOn: string;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AppendOptions {
+  /** The stream version the caller decided against: 0 for a new stream; absent for "any". */
+  expectedVersion?: number;
+}
+
+export interface AppendResult {
+  events: StoredEvent[];
+  /** The stream's version after the append. */
+  version: number;
+  /** True when every event id was already stored: nothing was written. */
+  duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  fromVersion?: number;
+  toVersion?: number;
+  limit?: number;
+  /** Skip upcasting: the rows as stored, for audit and hash checks. */
+  raw?: boolean;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** The global feed in position order, strictly after `after`. */
+  readAll(options?: { after?: number; limit?: number; raw?: boolean }): Promise<StoredEvent[]>;
+  streamVersion(streamId: string): Promise<number>;
+  findEvent(eventId: string): Promise<StoredEvent | undefined>;
+  /** Every event after its commit is durable, in position order. */
+  readonly appended$: Observable<StoredEvent>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+
+export class WrongExpectedVersion extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, not ${expected}`);
+    this.name = 'WrongExpectedVersion';
+  }
+}
+
+export class EventIdConflict extends Error {
+  constructor(readonly eventId: string) {
+    super(`Event id ${eventId} is already stored with other content or in another position`);
+    this.name = 'EventIdConflict';
+  }
+}
+
+/** The database cannot take writes right now (locked, read-only, disk full): retry later. */
+export class StoreUnavailable extends Error {
+  constructor(readonly reason: string) {
+    super(`The event store is unavailable: ${reason}`);
+    this.name = 'StoreUnavailable';
+  }
+}

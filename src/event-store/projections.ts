@@ -1,0 +1,15 @@
+import type { StoredEvent } from './event-store.port.js';
+
+/**
+ * An inline projection: applied inside the append transaction, so a read after a
+ * successful write always sees it, and a failed append leaves no trace in the read models.
+ * `Tx` is the adapter's transaction handle (a better-sqlite3 Database, a pg client).
+ */
+export interface InlineProjection<Tx, Result extends void | Promise<void> = void> {
+  readonly name: string;
+  apply(tx: Tx, events: readonly StoredEvent[]): Result;
+  /** Empties the projection's tables, for a rebuild. */
+  reset(tx: Tx): Result;
+}
+
+export const INLINE_PROJECTIONS = Symbol('InlineProjections');

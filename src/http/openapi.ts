@@ -1,0 +1,153 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { z } from 'zod';
+import { EVENT_EXAMPLES, EVENT_TYPES, eventDataSchemas } from '../agreements/domain/agreement.events.js';
+import { proposeRequest } from '../agreements/http/agreement.requests.js';
+
+type Operation = {
+  summary?: string;
+  description?: string;
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+};
+
+const jsonSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** What each route does, keyed "METHOD path" as Nest registers it. */
+const OPERATIONS: Record<string, Operation> = {
+  'post /api/agreements': {
+    summary: 'Propose an agreement',
+    description: 'Records AgreementProposed on a new stream. 201 with Location and ETag "1".',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { $ref: '#/components/schemas/ProposeAgreementRequest' },
+          example: { id: 'usa-jpn-1960', occurredOn: '1960-01-06', ...EVENT_EXAMPLES.AgreementProposed },
+        },
+      },
+    },
+    responses: {
+      '201': { description: 'Proposed: the agreement status' },
+      '400': problemResponse('Invalid request'),
+      '409': problemResponse('Already exists'),
+    },
+  },
+  'post /api/agreements/{id}/events': {
+    summary: 'Record one event, or an array of events atomically',
+    description:
+      'Honours If-Match: "<version>" (stale ⇒ 412). Each event: {type, occurredOn?, eventId?, data}.',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            oneOf: [
+              { $ref: '#/components/schemas/RecordEventRequest' },
+              {
+                type: 'array',
+                minItems: 1,
+                maxItems: 100,
+                items: { $ref: '#/components/schemas/RecordEventRequest' },
+              },
+            ],
+          },
+          examples: Object.fromEntries(
+            EVENT_TYPES.map((type) => [
+              type,
+              { value: { type, occurredOn: '2025-01-15', data: EVENT_EXAMPLES[type] } },
+            ]),
+          ),
+        },
+      },
+    },
+    responses: {
+      '201': { description: 'The stored event (or events), with ETag = the new version' },
+      '400': problemResponse('Invalid event'),
+      '404': problemResponse('No such agreement'),
+      '409': problemResponse('Refused by the agreement rules (e.g. AgreementClosed)'),
+      '412': problemResponse('If-Match is stale'),
+      '413': problemResponse('Body over the size limit'),
+    },
+  },
+  'get /api/agreements': {
+    summary: 'List agreements (party, status, provision, activeOn, q, limit, cursor)',
+  },
+  'get /api/agreements/{id}': { summary: 'Agreement status; asOf, knownAt and version give as-of views' },
+  'get /api/agreements/{id}/timeline': { summary: "The agreement's events in business-date order" },
+  'get /api/agreements/{id}/events': { summary: 'The raw stored events with all metadata and hashes' },
+  'get /health': { summary: 'Liveness and readiness' },
+};
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Treaty Ledger')
+    .setDescription(
+      'Event-sourced ledger of defense agreements. Errors are RFC 9457 application/problem+json.',
+    )
+    .setVersion('0.1.0')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  const schemas: Record<string, unknown> = {
+    Problem: {
+      type: 'object',
+      required: ['type', 'title', 'status', 'detail'],
+      properties: {
+        type: { type: 'string' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        instance: { type: 'string' },
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+    ProposeAgreementRequest: jsonSchema(proposeRequest),
+    RecordEventRequest: {
+      oneOf: EVENT_TYPES.map((type) => ({ $ref: `#/components/schemas/${type}Request` })),
+      discriminator: { propertyName: 'type' },
+    },
+  };
+  for (const type of EVENT_TYPES) {
+    schemas[`${type}Request`] = {
+      type: 'object',
+      required: ['type', 'data'],
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', enum: [type] },
+        occurredOn: { type: 'string', format: 'date', description: 'Business date; defaults to today' },
+        eventId: { type: 'string', format: 'uuid', description: 'Makes a retry idempotent' },
+        data: jsonSchema(eventDataSchemas[type]),
+      },
+      example: { type, occurredOn: '2025-01-15', data: EVENT_EXAMPLES[type] },
+    };
+  }
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...(schemas as object) },
+  };
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(methods as Record<string, Operation>)) {
+      Object.assign(operation, OPERATIONS[`${method} ${path}`] ?? {});
+    }
+  }
+  return document;
+}
+
+export function setUpOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}
