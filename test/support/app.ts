@@ -7,6 +7,9 @@ import { createApp } from '../../src/app.factory.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/app.config.js';
 
+/** The admin key every test app starts with (ADMIN_API_KEY), sent by `api()` by default. */
+export const TEST_ADMIN_KEY = 'tl_test_admin_key_0123456789abcdef';
+
 export interface RunningApp {
   app: NestFastifyApplication;
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -22,7 +25,13 @@ export async function startApp(
 ): Promise<RunningApp> {
   const dir = options.dbFile ? undefined : mkdtempSync(join(tmpdir(), 'treaty-ledger-'));
   const dbFile = options.dbFile ?? join(dir!, 'test.db');
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${dbFile}`, ...options.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: `sqlite:${dbFile}`,
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...options.env,
+  });
   const app = await createApp(config, options.clock ? { clock: options.clock } : {});
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
