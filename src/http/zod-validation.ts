@@ -38,10 +38,17 @@ export function fieldErrors(error: z.ZodError, input: unknown, prefix = ''): Fie
         message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: not accepted here`,
       };
     }
+    // An absent field is "required" whatever its schema: enums report absence as invalid_value.
+    const absent = valueAt(input, issue.path) === undefined;
+    if (absent && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+      return { field: path, rule: 'required', message: 'is required' };
+    }
     if (issue.code === 'invalid_type') {
-      return valueAt(input, issue.path) === undefined
-        ? { field: path, rule: 'required', message: 'is required' }
-        : { field: path, rule: 'type', message: `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}` };
+      return {
+        field: path,
+        rule: 'type',
+        message: `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`,
+      };
     }
     return { field: path, rule: issue.code, message: issue.message };
   });

@@ -1,3 +1,5 @@
+import { TEST_ADMIN_KEY } from './app.js';
+
 /** Small fetch helpers for e2e tests: real HTTP, JSON in and out. */
 export interface JsonResponse<T = any> {
   status: number;
@@ -27,9 +29,15 @@ export async function request<T = any>(
   return { status: response.status, headers: response.headers, body: parsed as T };
 }
 
-export const api = (base: string) => ({
-  get: <T = any>(path: string, headers?: Record<string, string>) =>
-    request<T>(base, 'GET', path, undefined, headers),
-  post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) =>
-    request<T>(base, 'POST', path, body, headers),
-});
+/** The test admin key by default; a caller's own `authorization` header replaces it. */
+export const api = (base: string, key: string = TEST_ADMIN_KEY) => {
+  const withKey = (headers: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...headers });
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) =>
+      request<T>(base, 'GET', path, undefined, withKey(headers)),
+    post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) =>
+      request<T>(base, 'POST', path, body, withKey(headers)),
+    request: <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+      request<T>(base, method, path, body, withKey(headers)),
+  };
+};
