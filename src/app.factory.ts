@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { setUpOpenApi } from './http/openapi.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { isValidRequestId } from './http/request-context.js';
 
@@ -23,6 +24,7 @@ export async function createApp(
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
+    clientErrorHandler,
     genReqId: (req: { headers: Record<string, unknown> }) => {
       const given = req.headers['x-request-id'];
       return isValidRequestId(given) ? given : randomUUID();
@@ -41,15 +43,34 @@ export async function createApp(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  registries.set(app, routes);
   // The API speaks JSON only: any other body is refused with 415 before it reaches a route.
   fastify.removeContentTypeParser(['text/plain']);
   fastify.addHook('onSend', async (request, reply) => {
+    void reply.headers(securityHeaders(request.url));
     void reply.header('x-request-id', request.id);
   });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const registries = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
+
+/** Every route the application registered (filled when it initialises): for tests and docs checks. */
+export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return [...(registries.get(app) ?? [])];
 }
 
 export const bootLogger = new Logger('TreatyLedger');
@@ -58,4 +79,21 @@ function nestLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 'debug
   const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
   const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level] ?? 3;
   return order.slice(0, upTo + 1);
+}
+
+/** Sent on every response; the API's answers are never cached, the pages load nothing from elsewhere. */
+function securityHeaders(url: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+  if (url.startsWith('/api')) headers['cache-control'] = 'no-store';
+  if (!url.startsWith('/docs')) {
+    headers['content-security-policy'] =
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  }
+  return headers;
 }

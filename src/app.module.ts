@@ -1,10 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
+import { LiveModule } from './live/live.module.js';
 import { PersistenceModule } from './persistence.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -12,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), PersistenceModule.forRoot(config), AgreementsModule],
+      imports: [CqrsModule.forRoot(), PersistenceModule.forRoot(config), AuthModule, IdempotencyModule, AgreementsModule, LiveModule, WebModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

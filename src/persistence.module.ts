@@ -1,12 +1,19 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { SqliteAgreementStates } from './agreements/read/status/sqlite-agreement-states.js';
 import { SqliteStatusReader } from './agreements/read/status/sqlite-status.reader.js';
-import { SqliteStatusProjection } from './agreements/read/status/status.projection.js';
 import { STATUS_READER } from './agreements/read/status/status.reader.js';
 import { SqliteTimelineReader } from './agreements/read/timeline/sqlite-timeline.reader.js';
-import { SqliteTimelineProjection } from './agreements/read/timeline/timeline.projection.js';
 import { TIMELINE_READER } from './agreements/read/timeline/timeline.reader.js';
+import { MILESTONES_READER } from './agreements/read/milestones/milestones.reader.js';
+import { SqliteMilestonesReader } from './agreements/read/milestones/sqlite-milestones.reader.js';
+import { PARTY_READER } from './agreements/read/parties/party.reader.js';
+import { SqlitePartyReader } from './agreements/read/parties/sqlite-party.reader.js';
+import { sqliteReadModels } from './projections/sqlite-read-models.js';
 import { AGREEMENT_STATES } from './agreements/write/agreement-states.js';
+import { API_KEY_STORE } from './auth/api-key.js';
+import { SqliteApiKeyStore } from './auth/sqlite-api-key.store.js';
+import { IDEMPOTENCY_STORE } from './idempotency/idempotency.store.js';
+import { SqliteIdempotencyStore } from './idempotency/sqlite-idempotency.store.js';
 import { CLOCK, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { openSqlite, type SqliteHandle } from './database/sqlite.database.js';
@@ -42,7 +49,7 @@ export class PersistenceModule {
           inject: [SQLITE, CLOCK],
           useFactory: (sqlite: SqliteHandle, clock: Clock) =>
             new SqliteEventStore(sqlite.db, {
-              projections: [new SqliteStatusProjection(), new SqliteTimelineProjection()],
+              projections: sqliteReadModels(),
               now: () => clock.now(),
             }),
         },
@@ -61,9 +68,17 @@ export class PersistenceModule {
           inject: [SQLITE],
           useFactory: (s: SqliteHandle) => new SqliteTimelineReader(s.db),
         },
+        {
+          provide: MILESTONES_READER,
+          inject: [SQLITE],
+          useFactory: (s: SqliteHandle) => new SqliteMilestonesReader(s.db),
+        },
+        { provide: PARTY_READER, inject: [SQLITE], useFactory: (s: SqliteHandle) => new SqlitePartyReader(s.db) },
+        { provide: API_KEY_STORE, inject: [SQLITE], useFactory: (s: SqliteHandle) => new SqliteApiKeyStore(s.db) },
+        { provide: IDEMPOTENCY_STORE, inject: [SQLITE], useFactory: (s: SqliteHandle) => new SqliteIdempotencyStore(s.db) },
         PersistenceLifecycle,
       ],
-      exports: [SQLITE, EVENT_STORE, AGREEMENT_STATES, STATUS_READER, TIMELINE_READER],
+      exports: [SQLITE, EVENT_STORE, AGREEMENT_STATES, STATUS_READER, TIMELINE_READER, MILESTONES_READER, PARTY_READER, API_KEY_STORE, IDEMPOTENCY_STORE],
     };
   }
 }

@@ -1,5 +1,7 @@
 import { EventStore1764288000000 } from './1764288000000-event-store.js';
 import { ReadModels1764288000001 } from './1764288000001-read-models.js';
+import { Accountability1764288000010 } from './1764288000010-accountability.js';
+import { Security1764288000020 } from './1764288000020-security.js';
 
 /** Listed explicitly: an ESM build has no glob loading of migration files. */
-export const sqliteMigrations = [EventStore1764288000000, ReadModels1764288000001];
+export const sqliteMigrations = [EventStore1764288000000, ReadModels1764288000001, Accountability1764288000010, Security1764288000020];

@@ -1,21 +1,36 @@
 import { Module } from '@nestjs/common';
 import { AgreementsController } from './http/agreements.controller.js';
+import { MilestonesController } from './http/milestones.controller.js';
+import { PartiesController } from './http/parties.controller.js';
+import { TimelineController } from './http/timeline.controller.js';
+import { GetAgreementAsOfHandler } from './read/as-of/get-agreement-as-of.query.js';
+import {
+  GetAgreementMilestonesHandler,
+  ListMilestonesHandler,
+} from './read/milestones/milestones.queries.js';
+import { GetPartyPortfolioHandler } from './read/parties/party.queries.js';
 import {
   GetAgreementEventsHandler,
   GetAgreementHandler,
   GetTimelineHandler,
   ListAgreementsHandler,
 } from './read/agreement.queries.js';
+import { VerifyAgreementChainHandler } from './read/audit/audit.queries.js';
 import { RecordAgreementEventsHandler } from './write/record-agreement-events.handler.js';
 
 @Module({
-  controllers: [AgreementsController],
+  controllers: [AgreementsController, MilestonesController, TimelineController, PartiesController],
   providers: [
     RecordAgreementEventsHandler,
     GetAgreementHandler,
     ListAgreementsHandler,
     GetTimelineHandler,
     GetAgreementEventsHandler,
+    VerifyAgreementChainHandler,
+    GetAgreementAsOfHandler,
+    GetAgreementMilestonesHandler,
+    ListMilestonesHandler,
+    GetPartyPortfolioHandler,
   ],
 })
 export class AgreementsModule {}

@@ -5,6 +5,12 @@ export interface AppConfig {
   database: { kind: 'sqlite'; file: string };
   logLevel: string;
   bodyLimitBytes: number;
+  /** The first admin key on a fresh install; random (and printed once) when absent. */
+  adminApiKey?: string;
+  /** Requests per minute per API key; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Origins allowed by CORS; empty: CORS off. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -46,12 +52,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminApiKey = env.ADMIN_API_KEY || undefined;
+  if (adminApiKey !== undefined && !/^[\x21-\x7e]{16,512}$/.test(adminApiKey)) {
+    throw new ConfigError('ADMIN_API_KEY must be 16 to 512 printable characters without spaces');
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
     database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/treaty-ledger.db'),
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    ...(adminApiKey ? { adminApiKey } : {}),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }
 

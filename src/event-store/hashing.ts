@@ -47,20 +47,40 @@ export interface ChainCheck {
   firstInvalidPosition: number | null;
 }
 
-/** Recomputes a stream's chain from raw stored events in version order. */
-export function verifyChain(
-  events: Iterable<HashedFields & { prevHash: string; hash: string; position: number }>,
-): ChainCheck {
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  let expectedVersion = 1;
-  for (const e of events) {
-    checked++;
-    if (e.version !== expectedVersion || e.prevHash !== prev || eventHash(prev, e) !== e.hash) {
-      return { valid: false, checked, firstInvalidPosition: e.position };
+export type ChainedEvent = HashedFields & { prevHash: string; hash: string; position: number };
+
+/** Checks one stream's chain event by event, so a long stream can be verified page by page. */
+export class ChainVerifier {
+  private prev = GENESIS_HASH;
+  private nextVersion = 1;
+  private checked = 0;
+  private firstInvalid: number | null = null;
+
+  /** False once an event breaks the chain (a gap, a changed prevHash, or content that no longer hashes). */
+  add(e: ChainedEvent): boolean {
+    if (this.firstInvalid !== null) return false;
+    this.checked++;
+    if (e.version !== this.nextVersion || e.prevHash !== this.prev || eventHash(this.prev, e) !== e.hash) {
+      this.firstInvalid = e.position;
+      return false;
     }
-    prev = e.hash;
-    expectedVersion++;
+    this.prev = e.hash;
+    this.nextVersion++;
+    return true;
   }
-  return { valid: true, checked, firstInvalidPosition: null };
+
+  result(): ChainCheck {
+    return {
+      valid: this.firstInvalid === null,
+      checked: this.checked,
+      firstInvalidPosition: this.firstInvalid,
+    };
+  }
+}
+
+/** Recomputes a stream's chain from raw stored events in version order. */
+export function verifyChain(events: Iterable<ChainedEvent>): ChainCheck {
+  const verifier = new ChainVerifier();
+  for (const e of events) if (!verifier.add(e)) break;
+  return verifier.result();
 }

@@ -7,6 +7,8 @@ import type { StoredEvent } from './event-store.port.js';
  */
 export interface InlineProjection<Tx, Result extends void | Promise<void> = void> {
   readonly name: string;
+  /** The tables it writes (base names), so a rebuild can fill fresh copies and swap them in. */
+  readonly tables?: readonly string[];
   apply(tx: Tx, events: readonly StoredEvent[]): Result;
   /** Empties the projection's tables, for a rebuild. */
   reset(tx: Tx): Result;

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../agreements/domain/agreement.errors.js';
+import { AccessDenied } from '../agreements/write/access-denied.js';
 import { EventIdConflict, StoreUnavailable, WrongExpectedVersion } from '../event-store/event-store.port.js';
 import { problem, ProblemError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
@@ -43,6 +44,8 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
       headers: {},
     };
   }
+  if (error instanceof AccessDenied)
+    return { problem: problem(403, 'Forbidden', error.message), headers: {} };
   if (error instanceof WrongExpectedVersion) {
     return {
       problem: problem(

@@ -5,6 +5,7 @@ import { agreementId, isoDate, partyCode, provision, text } from '../domain/agre
 import { limitParam } from '../../http/pagination.js';
 import { parseOrThrow } from '../../http/zod-validation.js';
 import { validationProblem } from '../../http/problem.js';
+import { EXPORT_FORMATS } from '../read/audit/audit.export.js';
 import type { EventInput } from '../write/record-agreement-events.command.js';
 
 /** Fields a client may send with any event; actor, version, timestamps and hashes are the server's. */
@@ -76,6 +77,10 @@ export const getAgreementQuery = z.strictObject({
 });
 
 export const pageQuery = z.strictObject({ limit: limitParam, cursor: z.string().max(500).optional() });
+
+export const eventsQuery = pageQuery.extend({
+  format: z.enum(EXPORT_FORMATS, { message: 'must be csv or ndjson' }).optional(),
+});
 
 export const timelineQuery = pageQuery.extend({
   party: partyCode.optional(),

@@ -1,25 +1,30 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { principalOf } from '../../auth/api-key.guard.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { decodeCursor, pageBody, DEFAULT_LIMIT } from '../../http/pagination.js';
 import { problem, ProblemError } from '../../http/problem.js';
 import { correlationIdOf, expectedVersionOf } from '../../http/request-context.js';
 import { parseOrThrow } from '../../http/zod-validation.js';
-import { fold } from '../domain/agreement.state.js';
 import { GetAgreement, GetAgreementEvents, GetTimeline, ListAgreements } from '../read/agreement.queries.js';
-import { toAgreementEvent } from '../read/agreement-events.js';
+import { GetAgreementAsOf } from '../read/as-of/get-agreement-as-of.query.js';
+import { GetAgreementMilestones } from '../read/milestones/milestones.queries.js';
+import { exportStream } from '../read/audit/audit.export.js';
+import { VerifyAgreementChain } from '../read/audit/audit.queries.js';
 import { RecordAgreementEvents, type WriteContext } from '../write/record-agreement-events.command.js';
 import {
   getAgreementQuery,
+  eventsQuery,
   idParam,
   listAgreementsQuery,
   pageQuery,
   parseEventRequests,
   proposeRequest,
 } from './agreement.requests.js';
+import { agreementMilestonesQuery, milestoneCursor } from './accountability.requests.js';
 import { presentEvent } from './event.presenter.js';
 
 const timelineCursor = z.strictObject({ occurredOn: z.string(), position: z.number().int() });
@@ -100,20 +105,30 @@ export class AgreementsController {
       void reply.header('etag', `"${view.version}"`);
       return view;
     }
-    // As-of views fold the stream through the same evolve as the status projection.
-    const knownBy = knownAt === undefined ? undefined : new Date(knownAt).toISOString();
-    const events = (await this.store.readStream(id, { toVersion: version })).filter(
-      (e) =>
-        (asOf === undefined || e.occurredOn <= asOf) && (knownBy === undefined || e.recordedAt <= knownBy),
+    const view = await this.queries.execute(
+      new GetAgreementAsOf(id, {
+        ...(asOf !== undefined ? { asOf } : {}),
+        ...(knownAt !== undefined ? { knownAt } : {}),
+        ...(version !== undefined ? { version } : {}),
+      }),
     );
-    const state = fold(events.map(toAgreementEvent).filter((e) => e !== undefined));
-    if (state.status === 'none') {
+    if (!view) {
       throw new ProblemError(
         problem(404, 'AgreementNotFound', `Agreement ${id} did not exist at that point`),
       );
     }
-    const at = events[events.length - 1]!.version;
-    return { ...state, version: at, asOf: asOf ?? null, knownAt: knownBy ?? null };
+    return view;
+  }
+
+  @Get(':id/milestones')
+  async milestones(@Param('id') rawId: string, @Query() query: unknown) {
+    const id = parseOrThrow(idParam, rawId, 'id');
+    const { limit, cursor, status } = parseOrThrow(agreementMilestonesQuery, query);
+    const page = await this.queries.execute(
+      new GetAgreementMilestones(id, status, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, milestoneCursor)),
+    );
+    if (!page) throw notFound(id);
+    return pageBody(page);
   }
 
   @Get(':id/timeline')
@@ -129,11 +144,23 @@ export class AgreementsController {
   @Get(':id/events')
   async events(@Param('id') rawId: string, @Query() query: unknown) {
     const id = await this.existing(rawId);
-    const { limit, cursor } = parseOrThrow(pageQuery, query);
+    const { limit, cursor, format } = parseOrThrow(eventsQuery, query);
+    if (format !== undefined) {
+      return new StreamableFile(exportStream(this.store, id, format), {
+        type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        disposition: `attachment; filename="${id}-events.${format}"`,
+      });
+    }
     const page = await this.queries.execute(
       new GetAgreementEvents(id, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, z.number().int().min(0)) ?? 0),
     );
     return pageBody({ items: page.items.map(presentEvent), next: page.next });
+  }
+
+  @Get(':id/audit/verify')
+  async verify(@Param('id') rawId: string) {
+    const id = await this.existing(rawId);
+    return this.queries.execute(new VerifyAgreementChain(id));
   }
 
   private async existing(rawId: string): Promise<string> {
@@ -143,8 +170,11 @@ export class AgreementsController {
   }
 
   private context(request: FastifyRequest, expectedVersion: number | undefined): WriteContext {
+    const principal = principalOf(request);
     return {
-      actor: 'anonymous',
+      actor: principal?.name ?? 'anonymous',
+      ...(principal ? { keyId: principal.keyId } : {}),
+      ...(principal?.role === 'recorder' ? { allowedParties: principal.parties } : {}),
       correlationId: correlationIdOf(request),
       requestId: request.id,
       source: 'api',

@@ -20,6 +20,8 @@ export interface WriteContext {
   source: string;
   /** From `If-Match`: the version the client saw. Absent: record against whatever is current. */
   expectedVersion?: number;
+  /** A recorder key's parties: the agreement must have one of them as a party. Absent: no restriction. */
+  allowedParties?: readonly string[];
   /** Extra metadata (e.g. the source row of an import). */
   extra?: Record<string, unknown>;
 }

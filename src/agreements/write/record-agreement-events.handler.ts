@@ -10,7 +10,9 @@ import {
 import { commandFor } from '../domain/agreement.commands.js';
 import { decideAll } from '../domain/agreement.decider.js';
 import type { EventData } from '../domain/agreement.events.js';
+import type { AgreementState } from '../domain/agreement.state.js';
 import { AGREEMENT_STATES, type AgreementStates } from './agreement-states.js';
+import { AccessDenied } from './access-denied.js';
 import { RecordAgreementEvents, type RecordResult } from './record-agreement-events.command.js';
 
 /** Appends racing on one agreement retry against the new state; this bounds the retries. */
@@ -53,6 +55,7 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
 
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.states.load(agreementId);
+      checkAccess(context.allowedParties, state, commands);
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
         throw new WrongExpectedVersion(agreementId, context.expectedVersion, version);
       }
@@ -95,5 +98,25 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
     );
     const { state } = await this.states.load(agreementId);
     return { events: result.events, version: result.version, state, duplicate: result.duplicate };
+  }
+}
+
+/** Object-level authorization: a recorder writes only where one of its parties is a party. */
+function checkAccess(
+  allowed: readonly string[] | undefined,
+  state: AgreementState,
+  commands: readonly ReturnType<typeof commandFor>[],
+): void {
+  if (allowed === undefined) return;
+  const first = commands[0];
+  const parties =
+    state.status !== 'none'
+      ? state.parties
+      : first?.type === 'ProposeAgreement'
+        ? first.data.parties
+        : undefined;
+  // An agreement that does not exist is left to the decider (404).
+  if (parties !== undefined && !parties.some((p) => allowed.includes(p))) {
+    throw new AccessDenied(`This key may record only for agreements with ${allowed.join(', ')} as a party`);
   }
 }

@@ -205,7 +205,6 @@ export class SqliteEventStore implements EventStore {
 
   /** A retried append (same event ids, same stream, in order) returns what was stored. */
   private findDuplicate(streamId: string, events: readonly NewEvent[]): AppendResult | undefined {
-    if (events[0]?.eventId === undefined) return undefined;
     const found = events.map((e) =>
       e.eventId === undefined ? undefined : this.stmt.byEventId.get(e.eventId),
     );
@@ -273,7 +272,15 @@ export class SqliteEventStore implements EventStore {
 }
 
 function translate(error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  // An event id repeated within one batch reaches the unique index rather than findDuplicate.
+  if (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    typeof message === 'string' &&
+    message.includes('events.event_id')
+  ) {
+    return new EventIdConflict('(repeated within the append)');
+  }
   if (typeof code === 'string' && UNAVAILABLE.test(code)) return new StoreUnavailable(code);
   return error;
 }

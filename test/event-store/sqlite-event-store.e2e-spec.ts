@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite, type SqliteHandle } from '../../src/database/sqlite.database.js';
+import { WrongExpectedVersion, type NewEvent } from '../../src/event-store/event-store.port.js';
+import { verifyChain } from '../../src/event-store/hashing.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import type { UpcasterChain } from '../../src/event-store/upcasting.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+interface SqliteFixture {
+  file: string;
+  handle: SqliteHandle;
+  store: SqliteEventStore;
+  cleanup: () => Promise<void>;
+}
+
+/** A real SQLite file in a fresh temp directory, migrated, with the store on top. */
+async function openStore(options: { upcasters?: UpcasterChain } = {}): Promise<SqliteFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+  const file = join(dir, 'events.db');
+  const handle = await openSqlite(file);
+  const store = new SqliteEventStore(handle.db, options.upcasters ? { upcasters: options.upcasters } : {});
+  return {
+    file,
+    handle,
+    store,
+    cleanup: async () => {
+      await store.close();
+      await handle.dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Changes one byte of an event's stored data from the test's own connection, after
+ * dropping the trigger that makes `events` append-only: what someone with file access could do.
+ */
+function tamperWithEvent(file: string, position: number): void {
+  const own = new Database(file);
+  try {
+    own.pragma('busy_timeout = 5000');
+    own.exec('DROP TRIGGER IF EXISTS events_no_update');
+    const row = own.prepare('SELECT data FROM events WHERE position = ?').get(position) as { data: string };
+    // The first character of the first string value: the JSON stays valid, one byte differs.
+    const at = row.data.indexOf(':"') + 2;
+    if (at < 2) throw new Error(`event ${position} has no string value to tamper with`);
+    const replacement = row.data[at] === 'X' ? 'Y' : 'X';
+    const tampered = row.data.slice(0, at) + replacement + row.data.slice(at + 1);
+    own.prepare('UPDATE events SET data = ? WHERE position = ?').run(tampered, position);
+  } finally {
+    own.close();
+  }
+}
+
+eventStoreContract('SQLite', async (options) => {
+  const fixture = await openStore(options);
+  return {
+    store: fixture.store,
+    tamper: async (position) => tamperWithEvent(fixture.file, position),
+    cleanup: fixture.cleanup,
+  };
+});
+
+const metadata = { actor: 'sqlite-test' };
+const newEvent = (data: Record<string, unknown> = { note: 'original' }): NewEvent => ({
+  type: 'TestHappened',
+  data,
+  metadata,
+  occurredOn: '2026-01-15',
+});
+
+/**
+ * Counts the transactions committed to a WAL file: every commit ends with a frame whose
+ * header stores the database size after the commit (non-zero only on commit frames).
+ * Frames are valid while their salts match the WAL header's; later ones are leftovers
+ * of an earlier generation of the log. The caller turns automatic checkpoints off, so
+ * the log is not restarted while it is being counted.
+ * Format: https://www.sqlite.org/fileformat.html#the_write_ahead_log
+ */
+function walCommits(walFile: string): number {
+  const wal = readFileSync(walFile);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  const salt1 = wal.readUInt32BE(16);
+  const salt2 = wal.readUInt32BE(20);
+  let commits = 0;
+  for (let offset = 32; offset + 24 + pageSize <= wal.length; offset += 24 + pageSize) {
+    if (wal.readUInt32BE(offset + 8) !== salt1 || wal.readUInt32BE(offset + 12) !== salt2) break;
+    if (wal.readUInt32BE(offset + 4) !== 0) commits++;
+  }
+  return commits;
+}
+
+describe('SQLite event store: SQLite only', () => {
+  const opened: SqliteFixture[] = [];
+  async function open(): Promise<SqliteFixture> {
+    const fixture = await openStore();
+    opened.push(fixture);
+    return fixture;
+  }
+  afterEach(async () => {
+    for (const fixture of opened.splice(0)) await fixture.cleanup();
+  });
+
+  it('opens a file database in WAL mode with synchronous=FULL', async () => {
+    const { handle } = await open();
+    expect(handle.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(handle.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('commits appends issued in the same tick in one transaction, refused ones included', async () => {
+    const { file, handle, store } = await open();
+    handle.db.pragma('wal_autocheckpoint = 0');
+    const streams = Array.from({ length: 10 }, () => `group-${randomUUID()}`);
+    for (const s of streams) await store.append(s, [newEvent()]);
+    const walFile = `${file}-wal`;
+
+    // The counter's own check: awaited one by one, five appends are five commits.
+    const start = walCommits(walFile);
+    for (let i = 0; i < 5; i++) await store.append(streams[0]!, [newEvent()]);
+    const afterSequential = walCommits(walFile);
+    expect(afterSequential - start).toBe(5);
+
+    // Fifty appends issued together, ten of them stale, share a single commit.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        store.append(streams[i % 10]!, [newEvent(), newEvent()], i >= 40 ? { expectedVersion: 0 } : {}),
+      ),
+    );
+    expect(walCommits(walFile) - afterSequential).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(40);
+    for (const o of outcomes.slice(40)) {
+      expect(o.status === 'rejected' && o.reason instanceof WrongExpectedVersion).toBe(true);
+    }
+    const stored = handle.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    expect(stored.n).toBe(10 + 5 + 40 * 2);
+  });
+
+  it('emits on appended$ only once another connection can read the event', async () => {
+    const { file, store } = await open();
+    const reader = new Database(file, { readonly: true });
+    try {
+      const read = reader.prepare('SELECT event_id FROM events WHERE event_id = ?');
+      const seen: boolean[] = [];
+      const subscription = store.appended$.subscribe((e) => seen.push(read.get(e.eventId) !== undefined));
+      await Promise.all([store.append('a', [newEvent(), newEvent()]), store.append('b', [newEvent()])]);
+      subscription.unsubscribe();
+      expect(seen).toEqual([true, true, true]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('refuses UPDATE and DELETE on events in the database itself', async () => {
+    const { handle, store } = await open();
+    const { events } = await store.append('a', [newEvent()]);
+    const position = events[0]!.position;
+
+    expect(() =>
+      handle.db.prepare(`UPDATE events SET data = '{"note":"changed"}' WHERE position = ?`).run(position),
+    ).toThrow(/append-only/);
+    expect(() => handle.db.prepare('DELETE FROM events WHERE position = ?').run(position)).toThrow(
+      /append-only/,
+    );
+    expect(await store.readStream('a', { raw: true })).toEqual(events);
+  });
+
+  it('detects an event changed behind the triggers: verifyChain names its position', async () => {
+    const { file, store } = await open();
+    await store.append('a', [newEvent({ note: 'first' }), newEvent({ note: 'second' })]);
+    await store.append('a', [newEvent({ note: 'third' })]);
+    const before = await store.readStream('a', { raw: true });
+    expect(verifyChain(before).valid).toBe(true);
+    const target = before[1]!;
+
+    tamperWithEvent(file, target.position);
+
+    const after = await store.readStream('a', { raw: true });
+    const changed = Buffer.from(JSON.stringify(after[1]!.data));
+    const original = Buffer.from(JSON.stringify(target.data));
+    expect(changed.length).toBe(original.length);
+    expect(changed.filter((byte, i) => byte !== original[i]).length).toBe(1);
+    expect(verifyChain(after)).toEqual({ valid: false, checked: 2, firstInvalidPosition: target.position });
+  });
+});
