@@ -50,6 +50,10 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
       }),
     );
 
+    // A replay writes nothing but still answers 201 with the stored events: only for a key allowed to write here.
+    if (context.allowedParties !== undefined) {
+      checkAccess(context.allowedParties, (await this.states.load(agreementId)).state, commands);
+    }
     const replay = await this.replayOf(agreementId, inputs, commands, metadata);
     if (replay) return replay;
 
