@@ -1,0 +1,151 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  RecordAgreementEvents,
+  type WriteContext,
+} from '../../agreements/write/record-agreement-events.command.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import {
+  ATOP_FILES,
+  ATOP_SOURCE,
+  planAtopImport,
+  type AtopPlan,
+  type AtopTables,
+  type ImportWarning,
+  type PlannedAgreement,
+  type PlannedEvent,
+} from './atop.mapping.js';
+import { parseCsv } from './csv.js';
+
+export interface AtopImportOptions {
+  /** Any warning refuses the whole import: nothing is written. */
+  strict?: boolean;
+  /** Agreements recorded at the same time; their appends share the store's group commits. */
+  concurrency?: number;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface AtopImportSummary {
+  /** Agreements in the data that the ledger can hold. */
+  agreements: number;
+  /** Events appended by this run. */
+  events: number;
+  /** Agreements already complete from an earlier run: nothing written. */
+  skipped: number;
+  warnings: ImportWarning[];
+  failures: { agreementId: string; message: string }[];
+  /** False when --strict refused the import because of warnings. */
+  written: boolean;
+}
+
+/** Reads the four CSV files of an ATOP folder. */
+export async function readAtopFolder(folder: string): Promise<AtopTables> {
+  const entries = await Promise.all(
+    Object.entries(ATOP_FILES).map(async ([key, file]) => {
+      const text = await readFile(join(folder, file), 'utf8');
+      return [key, parseCsv(text, file)] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as AtopTables;
+}
+
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/** Reads, maps and records a folder through a running application (HTTP server or not). */
+export async function runAtopImport(
+  app: INestApplicationContext,
+  folder: string,
+  options: AtopImportOptions = {},
+): Promise<AtopImportSummary> {
+  const plan = planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
+  return recordAtopPlan(
+    { commands: app.get(CommandBus), store: app.get<EventStore>(EVENT_STORE) },
+    plan,
+    options,
+  );
+}
+
+/**
+ * Records a plan through the CommandBus, so every event passes the same decider as the HTTP
+ * API. Re-runs are cheap and safe: an agreement whose stream already holds its planned events
+ * is skipped; a half-written one replays its stored commands (same event ids: the handler
+ * returns the stored events) and records the rest.
+ */
+export async function recordAtopPlan(
+  deps: { commands: CommandBus; store: EventStore },
+  plan: AtopPlan,
+  options: AtopImportOptions = {},
+): Promise<AtopImportSummary> {
+  const summary: AtopImportSummary = {
+    agreements: plan.agreements.length,
+    events: 0,
+    skipped: 0,
+    warnings: plan.warnings,
+    failures: [],
+    written: false,
+  };
+  if (options.strict && plan.warnings.length > 0) return summary;
+  summary.written = true;
+
+  const queue = [...plan.agreements];
+  let done = 0;
+  const worker = async () => {
+    for (let a = queue.shift(); a !== undefined; a = queue.shift()) {
+      try {
+        const outcome = await recordAgreement(deps, a);
+        if (outcome === 'skipped') summary.skipped++;
+        else summary.events += outcome;
+      } catch (error) {
+        summary.failures.push({ agreementId: a.id, message: (error as Error)?.message ?? String(error) });
+      }
+      options.onProgress?.(++done, plan.agreements.length);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 200, plan.agreements.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return summary;
+}
+
+async function recordAgreement(
+  { commands, store }: { commands: CommandBus; store: EventStore },
+  agreement: PlannedAgreement,
+): Promise<number | 'skipped'> {
+  const last = agreement.events[agreement.events.length - 1]!;
+  if ((await store.streamVersion(agreement.id)) === agreement.events.length) {
+    if ((await store.findEvent(last.eventId))?.streamId === agreement.id) return 'skipped';
+  }
+  let appended = 0;
+  for (const batch of bySourceRow(agreement.events)) {
+    const { file, line } = batch[0]!.source;
+    const context: WriteContext = {
+      actor: 'importer',
+      source: ATOP_SOURCE,
+      extra: { source: ATOP_SOURCE, sourceFile: file, sourceLine: line },
+    };
+    const inputs = batch.map(({ type, occurredOn, data, eventId }) => ({ type, occurredOn, data, eventId }));
+    const result = await commands.execute(new RecordAgreementEvents(agreement.id, inputs, context));
+    if (!result.duplicate) appended += result.events.length;
+  }
+  return appended;
+}
+
+/**
+ * Consecutive events from the same CSV row go in one command, so each event's metadata names its
+ * row, and an agreement takes as few appends as its rows allow (the proposal and the founding
+ * signatures, all from the alliance row, commit together).
+ */
+export function bySourceRow(events: readonly PlannedEvent[]): PlannedEvent[][] {
+  const batches: PlannedEvent[][] = [];
+  for (const e of events) {
+    const current = batches[batches.length - 1];
+    const head = current?.[0];
+    if (current && head && head.source.file === e.source.file && head.source.line === e.source.line) {
+      current.push(e);
+    } else {
+      batches.push([e]);
+    }
+  }
+  return batches;
+}
