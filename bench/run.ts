@@ -1,0 +1,339 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, runLoadRaw, summarize, type RawLoad, type RequestFactory } from './load.js';
+import { freePort, ProcessMeter, startChild, stopChild, waitUntilReady, type Child } from './processes.js';
+import { runRebuild } from './rebuild.js';
+import { goalsTable, judge, resultsTable, type Row } from './report.js';
+import {
+  authHeaders,
+  BENCH_KEY,
+  consultation,
+  createSignedAgreement,
+  getJson,
+  growTo,
+  inParallel,
+} from './setup.js';
+
+/**
+ * `npm run bench [-- --quick] [-- --out file.json] [-- --keep]`: measures the real server
+ * (a child process on a temporary SQLite file, durable settings) against a bare Nest +
+ * Fastify hello-world (another child, the ceiling), driving both with autocannon from this
+ * process. Prints a table and writes bench/results.json (a quick run writes to the temp
+ * directory unless --out says otherwise).
+ */
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const keep = args.includes('--keep');
+const valueOf = (flag: string) => {
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const out = resolve(
+  valueOf('--out') ??
+    (quick ? join(tmpdir(), 'treaty-ledger-bench-quick.json') : join(root, 'bench/results.json')),
+);
+/** `--only append,status`: run just those scenarios (for working on one figure). */
+const only = valueOf('--only')?.split(',');
+const selected = (key: string) => only === undefined || only.includes(key);
+/** `--cpu-prof <dir>`: the application server writes a V8 CPU profile there when it stops. */
+const cpuProfDir = valueOf('--cpu-prof');
+
+const profile = quick
+  ? {
+      durationS: 1.5,
+      warmupS: 0.3,
+      connections: 64,
+      agreements: 100,
+      timelineEvents: 200,
+      longEvents: 1_000,
+      latencyRounds: 1,
+      latencyRoundS: 1,
+      storedStreams: 100,
+      storedPerStream: 200,
+    }
+  : {
+      durationS: 10,
+      warmupS: 2,
+      connections: 64,
+      agreements: 1_000,
+      timelineEvents: 200,
+      longEvents: 10_000,
+      latencyRounds: 3,
+      latencyRoundS: 4,
+      storedStreams: 5_000,
+      storedPerStream: 200,
+    };
+
+/** `--duration <s>`: seconds per measured run, instead of the profile's. */
+if (valueOf('--duration')) profile.durationS = Number(valueOf('--duration'));
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const rows: Row[] = [];
+const work = mkdtempSync(join(tmpdir(), 'treaty-ledger-bench-'));
+const children: Child[] = [];
+
+async function startServer(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  nodeFlags: string[] = [],
+) {
+  const port = await freePort();
+  const child = startChild(name, [...nodeFlags, join(root, script)], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(child, `${url}${readyPath}`, authHeaders);
+  return { child, url };
+}
+
+function startApp(dbFile: string) {
+  return startServer(
+    'treaty-ledger',
+    'dist/src/main.js',
+    {
+      DATABASE_URL: `sqlite:${dbFile}`,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ADMIN_API_KEY: BENCH_KEY,
+    },
+    '/health',
+    cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfDir)] : [],
+  );
+}
+
+/** Round-robin over ids, so concurrent requests rarely hit the same agreement. */
+function rotating(
+  ids: readonly string[],
+  request: (id: string) => ReturnType<RequestFactory>,
+): RequestFactory {
+  let i = 0;
+  return () => request(ids[i++ % ids.length]!);
+}
+
+const appendTo = (id: string) => ({
+  method: 'POST',
+  path: `/api/agreements/${id}/events`,
+  headers: { ...authHeaders, 'content-type': 'application/json' },
+  body: JSON.stringify(consultation()),
+});
+const readStatus = (id: string) => ({ method: 'GET', path: `/api/agreements/${id}`, headers: authHeaders });
+
+async function load(url: string, connections: number, durationS: number, next: RequestFactory) {
+  return runLoad({ url, connections, durationS, headers: authHeaders, next });
+}
+
+type Server = { child: Child; url: string };
+
+/** One measured run with the server's peak RSS and CPU time per request. */
+async function metered(
+  key: string,
+  name: string,
+  server: Server,
+  connections: number,
+  durationS: number,
+  next: RequestFactory,
+): Promise<{ row: Row; raw: RawLoad }> {
+  const meter = new ProcessMeter(server.child.pid).start();
+  const raw = await runLoadRaw({ url: server.url, connections, durationS, headers: authHeaders, next });
+  const { peakRssMB, cpuMs } = meter.stop();
+  const result = summarize([raw]);
+  const answered = result.requests + result.non2xx;
+  const cpuUsPerReq = Math.round((cpuMs * 1000) / answered);
+  return { row: { key, name, status: 'ok', load: result, peakRssMB, cpuUsPerReq }, raw };
+}
+
+/** Warms up, then measures one scenario; its ratio is to the hello-world measured just before it. */
+async function measure(key: string, name: string, server: Server, ceiling: Server, next: RequestFactory) {
+  if (!selected(key)) return;
+  log(`${name}: warming up`);
+  await load(server.url, profile.connections, profile.warmupS, next);
+  const { row: hello } = await metered(
+    `ceiling-${key}`,
+    `  hello-world ceiling (before ${key})`,
+    ceiling,
+    profile.connections,
+    profile.durationS,
+    () => ({ method: 'GET', path: '/' }),
+  );
+  rows.push(hello);
+  log(`${name}: measuring`);
+  const { row } = await metered(key, name, server, profile.connections, profile.durationS, next);
+  row.ratio = { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' };
+  rows.push(row);
+  log(
+    `${name}: ${row.load!.reqPerSec} req/s, p99 ${row.load!.latency.p99} ms, ${row.cpuUsPerReq} µs CPU/req (ceiling ${hello.load!.reqPerSec} req/s, ${hello.cpuUsPerReq} µs CPU/req)`,
+  );
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Mean latency of sequential appends (one connection) to a long stream vs fresh ones, interleaved. */
+async function longVersusFresh(server: Server, longId: string, freshIds: string[]) {
+  if (!selected('append-long')) return;
+  await load(server.url, 1, profile.warmupS, () => appendTo('bench-warm'));
+  const fresh: { row: Row; raw: RawLoad }[] = [];
+  const long: { row: Row; raw: RawLoad }[] = [];
+  for (let round = 0; round < profile.latencyRounds; round++) {
+    fresh.push(await metered('', '', server, 1, profile.latencyRoundS, () => appendTo(freshIds[round]!)));
+    long.push(await metered('', '', server, 1, profile.latencyRoundS, () => appendTo(longId)));
+  }
+  const f = combine('append-fresh', 'append to a fresh stream (sequential)', fresh);
+  const l = combine(
+    'append-long',
+    `append to a ${profile.longEvents.toLocaleString('en-US')}-event stream (sequential)`,
+    long,
+  );
+  l.ratio = { value: round2(l.load!.latency.mean / f.load!.latency.mean), of: 'fresh (mean latency)' };
+  rows.push(f, l);
+  log(`append latency: fresh ${f.load!.latency.mean} ms, long ${l.load!.latency.mean} ms`);
+}
+
+/** Rounds of one scenario as one row. */
+function combine(key: string, name: string, rounds: readonly { row: Row; raw: RawLoad }[]): Row {
+  const answered = (r: Row) => r.load!.requests + r.load!.non2xx;
+  const cpuUs = rounds.reduce((a, { row }) => a + row.cpuUsPerReq! * answered(row), 0);
+  return {
+    key,
+    name,
+    status: 'ok',
+    load: summarize(rounds.map((r) => r.raw)),
+    peakRssMB: Math.max(...rounds.map(({ row }) => row.peakRssMB ?? 0)),
+    cpuUsPerReq: Math.round(cpuUs / rounds.reduce((a, { row }) => a + answered(row), 0)),
+  };
+}
+
+async function appScenarios(ceiling: Server): Promise<void> {
+  const server = await startApp(join(work, 'app.db'));
+  log(`creating ${profile.agreements} agreements and the timeline, long and fresh streams`);
+  const ids = Array.from({ length: profile.agreements }, (_, i) => `bench-${i}`);
+  const freshIds = Array.from({ length: profile.latencyRounds }, (_, i) => `bench-fresh-${i}`);
+  await inParallel([...ids, ...freshIds, 'bench-warm', 'bench-timeline', 'bench-long'], 32, (id) =>
+    createSignedAgreement(server.url, id),
+  );
+  await growTo(server.url, 'bench-timeline', profile.timelineEvents);
+  if (selected('append-long')) await growTo(server.url, 'bench-long', profile.longEvents);
+  const timelinePath = `/api/agreements/bench-timeline/timeline?limit=${profile.timelineEvents}`;
+  const timeline = await getJson<{ items: unknown[] }>(server.url, timelinePath);
+  if (timeline.items.length !== profile.timelineEvents) {
+    throw new Error(`the timeline holds ${timeline.items.length} entries, not ${profile.timelineEvents}`);
+  }
+
+  await measure(
+    'append',
+    `append (1 event per POST, ${profile.agreements.toLocaleString('en-US')} agreements)`,
+    server,
+    ceiling,
+    rotating(ids, appendTo),
+  );
+  await measure('status', 'read status', server, ceiling, rotating(ids, readStatus));
+  await measure('timeline', `read a ${profile.timelineEvents}-event timeline`, server, ceiling, () => ({
+    method: 'GET',
+    path: timelinePath,
+    headers: authHeaders,
+  }));
+  await longVersusFresh(server, 'bench-long', freshIds);
+  await stopChild(server.child);
+}
+
+async function storedScenarios(ceiling: Server): Promise<void> {
+  if (!['seed', 'rebuild', 'stored-append', 'stored-status'].some(selected)) return;
+  const dbFile = join(work, 'stored.db');
+  const total = profile.storedStreams * profile.storedPerStream;
+  log(`seeding ${total.toLocaleString('en-US')} events straight through the SqliteEventStore`);
+  const seeder = startChild(
+    'seed',
+    [
+      join(root, 'dist/bench/seed.js'),
+      dbFile,
+      String(profile.storedStreams),
+      String(profile.storedPerStream),
+    ],
+    {},
+  );
+  const seedMeter = new ProcessMeter(seeder.pid).start();
+  const code = await seeder.exited;
+  const seedPeak = seedMeter.stop().peakRssMB;
+  if (code !== 0) throw new Error(`seeding failed:\n${seeder.output()}`);
+  const seeded = JSON.parse(seeder.output().trim().split('\n').pop()!) as { events: number; seconds: number };
+  rows.push({
+    key: 'seed',
+    name: 'bulk append through the store (100-event appends, 50 per commit)',
+    status: 'ok',
+    events: seeded.events,
+    seconds: Math.round(seeded.seconds * 100) / 100,
+    eventsPerSec: Math.round(seeded.events / seeded.seconds),
+    peakRssMB: seedPeak,
+  });
+
+  if (selected('rebuild')) {
+    log('rebuilding the projections');
+    rows.push(await runRebuild(root, dbFile, total));
+  }
+
+  const server = await startApp(dbFile);
+  const ids = Array.from({ length: Math.min(1_000, profile.storedStreams) }, (_, i) => `seed-${i}`);
+  const label = `with ${total.toLocaleString('en-US')} events stored`;
+  await measure('stored-append', `append ${label}`, server, ceiling, rotating(ids, appendTo));
+  await measure('stored-status', `read status ${label}`, server, ceiling, rotating(ids, readStatus));
+  await stopChild(server.child);
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  log(`${quick ? 'quick run' : 'full run'}; working in ${work}`);
+  const ceiling = await startServer('hello-world', 'dist/bench/hello-world.js', {}, '/');
+  await appScenarios(ceiling);
+  await storedScenarios(ceiling);
+  await stopChild(ceiling.child);
+
+  const goals = judge(rows);
+  const results = {
+    date: startedAt.toISOString(),
+    quick,
+    machine: machine(),
+    profile,
+    rows,
+    goals,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const m = results.machine;
+  console.log(
+    `\nTreaty Ledger benchmark, ${results.date.slice(0, 10)}${quick ? ' (quick run: small seeds, short runs)' : ''}`,
+  );
+  console.log(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Node.js ${m.node}\n`);
+  console.log(resultsTable(rows));
+  console.log(`\n${goalsTable(goals)}\n`);
+  console.log(`Wrote ${out}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${String((error as Error)?.stack ?? error)}`);
+  process.exitCode = 1;
+} finally {
+  for (const child of children) await stopChild(child);
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  else log(`kept ${work}`);
+}
