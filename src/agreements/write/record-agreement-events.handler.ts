@@ -9,11 +9,16 @@ import {
 } from '../../event-store/event-store.port.js';
 import { commandFor } from '../domain/agreement.commands.js';
 import { decideAll } from '../domain/agreement.decider.js';
-import type { EventData } from '../domain/agreement.events.js';
+import { DomainError } from '../domain/agreement.errors.js';
+import { eventDataSchemas, type EventData } from '../domain/agreement.events.js';
 import type { AgreementState } from '../domain/agreement.state.js';
 import { AGREEMENT_STATES, type AgreementStates } from './agreement-states.js';
 import { AccessDenied } from './access-denied.js';
-import { RecordAgreementEvents, type RecordResult } from './record-agreement-events.command.js';
+import {
+  RecordAgreementEvents,
+  type EventInput,
+  type RecordResult,
+} from './record-agreement-events.command.js';
 
 /** Appends racing on one agreement retry against the new state; this bounds the retries. */
 const MAX_ATTEMPTS = 200;
@@ -41,11 +46,11 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
       source: context.source,
       ...context.extra,
     };
-    const commands = inputs.map((input) =>
+    const commands = inputs.map((input, i) =>
       commandFor(input.type, {
         agreementId,
         occurredOn: input.occurredOn ?? today,
-        data: input.data as EventData<typeof input.type>,
+        data: validData(input, inputs.length > 1 ? `${i}.data` : 'data'),
         today,
       }),
     );
@@ -103,6 +108,21 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
     const { state } = await this.states.load(agreementId);
     return { events: result.events, version: result.version, state, duplicate: result.duplicate };
   }
+}
+
+/**
+ * The HTTP layer has already checked the data with the same schemas (with friendlier errors);
+ * this keeps every other caller of the command bus (importers, scripts) to the same rules.
+ */
+function validData<T extends EventInput['type']>(
+  input: EventInput & { type: T },
+  field: string,
+): EventData<T> {
+  const result = eventDataSchemas[input.type].safeParse(input.data);
+  if (result.success) return result.data as EventData<T>;
+  const issue = result.error.issues[0]!;
+  const path = [field, ...issue.path.map(String)].join('.');
+  throw new DomainError('InvalidEventData', 'invalid', `${input.type} ${path}: ${issue.message}`, path);
 }
 
 /** Object-level authorization: a recorder writes only where one of its parties is a party. */
