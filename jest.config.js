@@ -1,9 +1,8 @@
 /** NestJS 12 is ESM-only: jest runs in native ESM mode (NODE_OPTIONS=--experimental-vm-modules). */
-export default {
+const project = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // @fastify/static (CommonJS, loaded by the Swagger UI) requires content-disposition 3, which is
   // ESM-only: Node 20 loads that natively, jest's runtime only on Node 24.9+, so jest compiles it to CJS.
@@ -19,5 +18,29 @@ export default {
       },
     ],
   },
+};
+
+export default {
+  // One real PostgreSQL for the run (test/support/postgres.ts), unless TEST_DATABASE_URL is set.
+  globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres.global-teardown.ts',
   testTimeout: 60000,
+  projects: [
+    {
+      ...project,
+      displayName: 'sqlite',
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/test/**/*.e2e-spec.ts',
+        '<rootDir>/test/**/*.spec.ts',
+      ],
+    },
+    // The HTTP suites once more, each app on a fresh PostgreSQL database (startApp reads TEST_DB).
+    {
+      ...project,
+      displayName: 'postgres',
+      testMatch: ['<rootDir>/test/http/**/*.e2e-spec.ts', '<rootDir>/test/read/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/on-postgres.ts'],
+    },
+  ],
 };

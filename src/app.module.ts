@@ -7,6 +7,7 @@ import { CLOCK, systemClock, type Clock } from './clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PersistenceModule } from './persistence.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -16,7 +17,16 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), PersistenceModule.forRoot(config), AuthModule, IdempotencyModule, AgreementsModule, LiveModule, WebModule],
+      imports: [
+        CqrsModule.forRoot(),
+        PersistenceModule.forRoot(config),
+        AuthModule,
+        IdempotencyModule,
+        AgreementsModule,
+        LiveModule,
+        WebModule,
+        MetricsModule,
+      ],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

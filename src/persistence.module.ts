@@ -19,6 +19,10 @@ import type { AppConfig } from './config/app.config.js';
 import { openSqlite, type SqliteHandle } from './database/sqlite.database.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
+import { DATABASE_PROBE, type DatabaseProbe } from './database/database-probe.js';
+import { postgresProviders } from './database/postgres.providers.js';
+import { instrumentStore } from './metrics/instrumented-event-store.js';
+import { METRICS, Metrics } from './metrics/metrics.js';
 
 export const SQLITE = Symbol('SqliteHandle');
 
@@ -40,18 +44,39 @@ class PersistenceLifecycle implements OnApplicationShutdown {
 @Module({})
 export class PersistenceModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const database = config.database;
+    if (database.kind === 'postgres') {
+      const providers = postgresProviders(database, { migrate: config.migrationsRun });
+      return {
+        module: PersistenceModule,
+        providers,
+        exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+      };
+    }
     return {
       module: PersistenceModule,
       providers: [
-        { provide: SQLITE, useFactory: () => openSqlite(config.database.file) },
+        { provide: SQLITE, useFactory: () => openSqlite(database.file, { migrate: config.migrationsRun }) },
+        { provide: METRICS, useFactory: () => new Metrics() },
+        {
+          provide: DATABASE_PROBE,
+          inject: [SQLITE],
+          useFactory: (sqlite: SqliteHandle): DatabaseProbe => ({
+            kind: 'sqlite',
+            ping: async () => void sqlite.db.prepare('SELECT 1').get(),
+          }),
+        },
         {
           provide: EVENT_STORE,
-          inject: [SQLITE, CLOCK],
-          useFactory: (sqlite: SqliteHandle, clock: Clock) =>
-            new SqliteEventStore(sqlite.db, {
-              projections: sqliteReadModels(),
-              now: () => clock.now(),
-            }),
+          inject: [SQLITE, CLOCK, METRICS],
+          useFactory: (sqlite: SqliteHandle, clock: Clock, metrics: Metrics) =>
+            instrumentStore(
+              new SqliteEventStore(sqlite.db, {
+                projections: sqliteReadModels(),
+                now: () => clock.now(),
+              }),
+              metrics,
+            ),
         },
         {
           provide: AGREEMENT_STATES,
@@ -73,12 +98,36 @@ export class PersistenceModule {
           inject: [SQLITE],
           useFactory: (s: SqliteHandle) => new SqliteMilestonesReader(s.db),
         },
-        { provide: PARTY_READER, inject: [SQLITE], useFactory: (s: SqliteHandle) => new SqlitePartyReader(s.db) },
-        { provide: API_KEY_STORE, inject: [SQLITE], useFactory: (s: SqliteHandle) => new SqliteApiKeyStore(s.db) },
-        { provide: IDEMPOTENCY_STORE, inject: [SQLITE], useFactory: (s: SqliteHandle) => new SqliteIdempotencyStore(s.db) },
+        {
+          provide: PARTY_READER,
+          inject: [SQLITE],
+          useFactory: (s: SqliteHandle) => new SqlitePartyReader(s.db),
+        },
+        {
+          provide: API_KEY_STORE,
+          inject: [SQLITE],
+          useFactory: (s: SqliteHandle) => new SqliteApiKeyStore(s.db),
+        },
+        {
+          provide: IDEMPOTENCY_STORE,
+          inject: [SQLITE],
+          useFactory: (s: SqliteHandle) => new SqliteIdempotencyStore(s.db),
+        },
         PersistenceLifecycle,
       ],
-      exports: [SQLITE, EVENT_STORE, AGREEMENT_STATES, STATUS_READER, TIMELINE_READER, MILESTONES_READER, PARTY_READER, API_KEY_STORE, IDEMPOTENCY_STORE],
+      exports: [
+        SQLITE,
+        METRICS,
+        DATABASE_PROBE,
+        EVENT_STORE,
+        AGREEMENT_STATES,
+        STATUS_READER,
+        TIMELINE_READER,
+        MILESTONES_READER,
+        PARTY_READER,
+        API_KEY_STORE,
+        IDEMPOTENCY_STORE,
+      ],
     };
   }
 }

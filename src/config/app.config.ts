@@ -2,7 +2,9 @@
 export interface AppConfig {
   port: number;
   host: string;
-  database: { kind: 'sqlite'; file: string };
+  database: DatabaseConfig;
+  /** Apply pending migrations on start (MIGRATIONS_RUN=false leaves it to `npm run migration:run`). */
+  migrationsRun: boolean;
   logLevel: string;
   bodyLimitBytes: number;
   /** The first admin key on a fresh install; random (and printed once) when absent. */
@@ -13,9 +15,30 @@ export interface AppConfig {
   corsOrigins: string[];
 }
 
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | PostgresConfig;
+
+/** PostgreSQL: the URL and the pool each instance keeps (DATABASE_POOL_*). */
+export interface PostgresConfig {
+  kind: 'postgres';
+  url: string;
+  pool: {
+    /** Most connections this instance opens (DATABASE_POOL_MAX). */
+    max: number;
+    /** An idle connection is closed after this long (DATABASE_POOL_IDLE_MS). */
+    idleTimeoutMs: number;
+    /** Waiting longer than this for a connection is a 503 (DATABASE_CONNECT_TIMEOUT_MS). */
+    connectionTimeoutMs: number;
+    /** A statement running longer than this is cancelled (DATABASE_STATEMENT_TIMEOUT_MS, 0: none). */
+    statementTimeoutMs: number;
+  };
+}
+
 export class ConfigError extends Error {}
 
-export function parseDatabaseUrl(url: string): AppConfig['database'] {
+export function parseDatabaseUrl(
+  url: string,
+  env: Record<string, string | undefined> = {},
+): AppConfig['database'] {
   if (url === 'sqlite::memory:') return { kind: 'sqlite', file: ':memory:' };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -23,11 +46,24 @@ export function parseDatabaseUrl(url: string): AppConfig['database'] {
     return { kind: 'sqlite', file };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new ConfigError(
-      'DATABASE_URL: PostgreSQL is not supported yet; use sqlite:<file> or sqlite::memory:',
-    );
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// URL');
+    }
+    return {
+      kind: 'postgres',
+      url,
+      pool: {
+        max: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
+        idleTimeoutMs: integer(env, 'DATABASE_POOL_IDLE_MS', 30_000, 0, 3_600_000),
+        connectionTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000),
+        statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
+      },
+    };
   }
-  throw new ConfigError(`DATABASE_URL must be sqlite:<file> or sqlite::memory:, got "${url}"`);
+  // The URL may hold a password: it is not repeated in the message.
+  throw new ConfigError('DATABASE_URL must be sqlite:<file>, sqlite::memory: or postgres://…');
 }
 
 function integer(
@@ -46,6 +82,14 @@ function integer(
   return value;
 }
 
+function boolean(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -59,7 +103,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
-    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/treaty-ledger.db'),
+    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/treaty-ledger.db', env),
+    migrationsRun: boolean(env, 'MIGRATIONS_RUN', true),
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     ...(adminApiKey ? { adminApiKey } : {}),

@@ -1,19 +1,18 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { SQLITE } from '../persistence.module.js';
-import type { SqliteHandle } from '../database/sqlite.database.js';
+import { DATABASE_PROBE, type DatabaseProbe } from '../database/database-probe.js';
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(SQLITE) private readonly sqlite: SqliteHandle) {}
+  constructor(@Inject(DATABASE_PROBE) private readonly database: DatabaseProbe) {}
 
-  /** Liveness and readiness: answers 200 only while the database answers. */
+  /** Liveness and readiness: answers 200 only while the database answers (a load balancer takes the instance out otherwise). */
   @Get()
-  check() {
+  async check() {
     try {
-      this.sqlite.db.prepare('SELECT 1').get();
+      await this.database.ping();
     } catch {
       throw new ServiceUnavailableException('The database does not answer');
     }
-    return { status: 'ok', database: 'sqlite' };
+    return { status: 'ok', database: this.database.kind };
   }
 }

@@ -1,0 +1,12 @@
+import { EventStore1764288000000 } from './1764288000000-event-store.js';
+import { ReadModels1764288000001 } from './1764288000001-read-models.js';
+import { Accountability1764288000010 } from './1764288000010-accountability.js';
+import { Security1764288000020 } from './1764288000020-security.js';
+
+/** The PostgreSQL twins of migrations/sqlite, under the same names, listed explicitly (ESM has no glob loading). */
+export const postgresMigrations = [
+  EventStore1764288000000,
+  ReadModels1764288000001,
+  Accountability1764288000010,
+  Security1764288000020,
+];

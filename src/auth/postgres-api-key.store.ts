@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import { rows } from '../database/postgres.database.js';
+import {
+  hashKey,
+  newKeyId,
+  newSecretKey,
+  type ApiKeyRecord,
+  type ApiKeyStore,
+  type Principal,
+  type Role,
+} from './api-key.js';
+
+interface Row {
+  id: string;
+  name: string;
+  role: Role;
+  parties: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const toRecord = (r: Row): ApiKeyRecord => ({
+  keyId: r.id,
+  name: r.name,
+  role: r.role,
+  parties: JSON.parse(r.parties) as string[],
+  createdAt: r.created_at,
+  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+});
+
+/** The PostgreSQL twin of SqliteApiKeyStore: a key created or revoked on any instance counts at once on all. */
+export class PostgresApiKeyStore implements ApiKeyStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async findByKey(key: string): Promise<Principal | undefined> {
+    const [row] = await rows<Row>(
+      this.pool,
+      'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      [hashKey(key)],
+    );
+    if (!row) return undefined;
+    const { keyId, name, role, parties } = toRecord(row);
+    return { keyId, name, role, parties };
+  }
+
+  async create(input: { name: string; role: Role; parties: string[]; key?: string }) {
+    const key = input.key ?? newSecretKey();
+    const record: ApiKeyRecord = {
+      keyId: newKeyId(),
+      name: input.name,
+      role: input.role,
+      parties: input.parties,
+      createdAt: new Date().toISOString(),
+    };
+    await rows(
+      this.pool,
+      'INSERT INTO api_keys (id, name, role, parties, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        record.keyId,
+        record.name,
+        record.role,
+        JSON.stringify(record.parties),
+        hashKey(key),
+        record.createdAt,
+      ],
+    );
+    return { key, record };
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return (await rows<Row>(this.pool, 'SELECT * FROM api_keys ORDER BY created_at, id')).map(toRecord);
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const updated = await rows(
+      this.pool,
+      'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id',
+      [new Date().toISOString(), id],
+    );
+    return updated.length > 0;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await rows<{ n: number }>(this.pool, 'SELECT COUNT(*) AS n FROM api_keys');
+    return row!.n;
+  }
+}
