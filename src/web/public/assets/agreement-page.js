@@ -1,0 +1,479 @@
+import { ApiError, getAll, getJson, getOptional } from './api.js';
+import { $, h, replace } from './dom.js';
+import {
+  eventLabel,
+  formatDate,
+  formatTimestamp,
+  laneOf,
+  partyName,
+  plural,
+  todayIso,
+  words,
+} from './format.js';
+import { currentKey, startSession } from './session.js';
+import { createTimeline } from './timeline-chart.js';
+import { milestoneBadge, partyChips, partyLink, showNotice, statusBadge } from './widgets.js';
+
+/** One agreement: status, timeline, milestones and audit trail, kept current by the live feed. */
+
+const id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const timeline = createTimeline($('#chart'));
+const known = new Set();
+let allPartiesShown = false;
+let lastPosition = 0;
+
+// ---------- status ----------
+
+function fact(term, ...value) {
+  return [h('dt', {}, term), h('dd', {}, ...value)];
+}
+
+const date = (iso) => h('time', { datetime: iso }, formatDate(iso));
+
+function renderStatus(a) {
+  document.title = `${a.title} · Treaty Ledger`;
+  replace($('#title'), a.title);
+  replace($('#crumb'), a.title);
+  replace($('#status-badge'), statusBadge(a.status));
+  replace($('#parties'), partyChips(a.parties, { max: 12 }));
+  replace($('#agreement-id'), a.id);
+
+  const today = todayIso();
+  const facts = [];
+  facts.push(fact('Proposed', date(a.proposedOn), a.facilitator ? ` · facilitated by ${a.facilitator}` : ''));
+  const unsigned = a.parties.filter((p) => !a.signatures?.[p]);
+  if (a.signedOn) facts.push(fact('Signed by all', date(a.signedOn)));
+  else if (!a.endedOn) facts.push(fact('Awaiting signature', partyChips(unsigned)));
+  if (a.inForceOn) facts.push(fact('In force', date(a.inForceOn)));
+  if (a.suspendedOn) facts.push(fact('Suspended', date(a.suspendedOn)));
+  if (a.endedOn) {
+    facts.push(
+      fact(
+        a.status === 'withdrawn' ? 'Withdrawn' : 'Ended',
+        date(a.endedOn),
+        a.endReason ? ` (${words(a.endReason)})` : '',
+      ),
+    );
+  }
+  if (a.supersededBy) {
+    facts.push(
+      fact(
+        'Superseded by',
+        h('a', { href: `/agreements/${encodeURIComponent(a.supersededBy)}` }, a.supersededBy),
+      ),
+    );
+  }
+  if (a.termEndsOn) facts.push(fact(a.renewedUntil ? 'Renewed until' : 'Term ends', date(a.termEndsOn)));
+  if (a.nextReviewDue && !a.endedOn) {
+    const late = a.nextReviewDue < today;
+    facts.push(
+      fact(
+        'Next review due',
+        date(a.nextReviewDue),
+        late ? h('span', { class: 'badge milestone-overdue inline' }, 'Overdue') : '',
+      ),
+    );
+  }
+  if (a.lastReview)
+    facts.push(fact('Last review', date(a.lastReview.on), ` · ${words(a.lastReview.outcome)}`));
+  facts.push(
+    fact(
+      'Exercises',
+      a.exerciseCount ? plural(a.exerciseCount, 'exercise') : 'None recorded',
+      a.lastExercise ? ` · last: ${a.lastExercise.name}, ${formatDate(a.lastExercise.startedOn)}` : '',
+    ),
+  );
+  if (a.consultationCount) facts.push(fact('Consultations', plural(a.consultationCount, 'consultation')));
+  facts.push(
+    fact(
+      'Provisions',
+      a.provisions.length
+        ? h(
+            'span',
+            { class: 'tags' },
+            a.provisions.map((p) => h('span', { class: 'tag' }, words(p))),
+          )
+        : 'None',
+      a.termsVersion > 1
+        ? h('span', { class: 'muted' }, ` · amended ${plural(a.termsVersion - 1, 'time')}`)
+        : '',
+    ),
+  );
+  if (a.objectives?.length)
+    facts.push(
+      fact(
+        'Objectives',
+        h(
+          'ul',
+          { class: 'plain' },
+          a.objectives.map((o) => h('li', {}, o)),
+        ),
+      ),
+    );
+  replace($('#facts'), facts);
+
+  const rows = a.parties.map((p) =>
+    h(
+      'tr',
+      {},
+      h(
+        'th',
+        { scope: 'row' },
+        partyLink(p),
+        partyName(p) ? h('span', { class: 'muted' }, ` ${partyName(p)}`) : '',
+      ),
+      h(
+        'td',
+        {},
+        a.signatures?.[p]
+          ? date(a.signatures[p])
+          : h('span', { class: 'muted' }, a.accessions?.[p] ? '' : 'not yet'),
+        a.accessions?.[p] ? ' (acceded)' : '',
+      ),
+      h(
+        'td',
+        {},
+        a.ratifications?.[p]
+          ? [date(a.ratifications[p].on), h('span', { class: 'muted' }, ` ${a.ratifications[p].instrument}`)]
+          : '—',
+      ),
+    ),
+  );
+  for (const former of a.formerParties ?? []) {
+    rows.push(
+      h(
+        'tr',
+        { class: 'former' },
+        h('th', { scope: 'row' }, partyLink(former.party)),
+        h(
+          'td',
+          { colspan: '2' },
+          'withdrew ',
+          date(former.withdrawnOn),
+          former.reason ? ` (${former.reason})` : '',
+        ),
+      ),
+    );
+  }
+  // A long membership (NATO has 32) shows its first rows and the rest on request.
+  const tbody = $('#party-table tbody');
+  replace(tbody, rows);
+  const shown = 8;
+  $('.signatures .show-all')?.remove();
+  if (rows.length > shown + 2 && !allPartiesShown) {
+    rows.slice(shown).forEach((row) => (row.hidden = true));
+    const button = h(
+      'button',
+      { type: 'button', class: 'secondary show-all' },
+      `Show all ${rows.length} parties`,
+    );
+    button.addEventListener('click', () => {
+      allPartiesShown = true;
+      rows.forEach((row) => (row.hidden = false));
+      button.remove();
+    });
+    $('.signatures').append(button);
+  }
+}
+
+// ---------- timeline ----------
+
+function renderEvents(entries, fresh) {
+  const items = entries.map((e) =>
+    h(
+      'li',
+      {
+        id: `event-${e.position}`,
+        class: `event lane-${laneOf(e.type).id}${fresh.has(e.position) ? ' is-new' : ''}`,
+        dataset: { position: String(e.position), type: e.type },
+      },
+      h('time', { datetime: e.occurredOn }, formatDate(e.occurredOn)),
+      h('span', { class: 'kind' }, eventLabel(e.type)),
+      h('span', { class: 'summary' }, e.summary),
+      h('span', { class: 'actor muted' }, e.actor ? `recorded by ${e.actor}` : ''),
+    ),
+  );
+  replace($('#events'), items);
+}
+
+// ---------- milestones ----------
+
+/** Committed milestones judged in the browser, for servers without the milestones endpoint. */
+function milestonesFromStatus(a, today) {
+  return Object.entries(a.milestones ?? {})
+    .map(([milestoneId, m]) => {
+      const late = (to) => Math.round((Date.parse(to) - Date.parse(m.dueOn)) / 86_400_000);
+      let status;
+      if (m.metOn) status = m.metOn > m.dueOn ? 'met_late' : 'met';
+      else if (m.dueOn < today) status = 'overdue';
+      else status = late(today) >= -30 ? 'due_soon' : 'open';
+      const daysLate = status === 'met_late' ? late(m.metOn) : status === 'overdue' ? late(today) : undefined;
+      return { milestoneId, ...m, status, daysLate };
+    })
+    .sort((x, y) => (x.dueOn < y.dueOn ? -1 : x.dueOn > y.dueOn ? 1 : 0));
+}
+
+function renderMilestones(list, note) {
+  const note$ = $('#milestones-note');
+  note$.hidden = !note;
+  replace(note$, note ?? '');
+  replace(
+    $('#milestones tbody'),
+    list.map((m) =>
+      h(
+        'tr',
+        { class: `milestone-row row-${m.status}` },
+        h(
+          'td',
+          {},
+          m.description,
+          m.kind && m.kind !== 'committed' ? h('span', { class: 'muted' }, ` (${words(m.kind)})`) : '',
+        ),
+        h('td', {}, m.owner === 'ALL' ? 'All parties' : partyLink(m.owner)),
+        h('td', {}, date(m.dueOn)),
+        h(
+          'td',
+          {},
+          milestoneBadge(m.status),
+          m.daysLate ? h('span', { class: 'muted' }, ` ${plural(m.daysLate, 'day')} late`) : '',
+        ),
+        h('td', {}, m.metOn ? date(m.metOn) : '—'),
+      ),
+    ),
+  );
+  $('#milestones').hidden = list.length === 0;
+  $('#milestones-empty').hidden = list.length > 0;
+  const overdue = list.filter((m) => m.status === 'overdue').length;
+  replace(
+    $('#milestone-count'),
+    overdue
+      ? h('span', { class: 'badge milestone-overdue' }, `${overdue} overdue`)
+      : list.length
+        ? String(list.length)
+        : '',
+  );
+}
+
+async function loadMilestones(agreement) {
+  const body = await getOptional(`/api/agreements/${encodeURIComponent(id)}/milestones`);
+  if (body === undefined) {
+    renderMilestones(
+      milestonesFromStatus(agreement, todayIso()),
+      'The milestones service is not available on this server: committed milestones are shown, judged against today’s date; reviews and term ends are not.',
+    );
+    return;
+  }
+  renderMilestones(Array.isArray(body) ? body : (body.items ?? []));
+}
+
+// ---------- audit ----------
+
+function renderAudit(events) {
+  replace(
+    $('#audit tbody'),
+    events.map((e) =>
+      h(
+        'tr',
+        { dataset: { position: String(e.position) } },
+        h('td', { class: 'num' }, String(e.version), h('div', { class: 'muted small' }, `pos ${e.position}`)),
+        h(
+          'td',
+          {},
+          h(
+            'details',
+            {},
+            h('summary', {}, eventLabel(e.type)),
+            h('pre', {}, JSON.stringify({ data: e.data, metadata: e.metadata }, null, 2)),
+          ),
+        ),
+        h('td', {}, date(e.occurredOn)),
+        h('td', {}, formatTimestamp(e.recordedAt)),
+        h('td', {}, e.actor ?? ''),
+        h(
+          'td',
+          {},
+          h(
+            'code',
+            { class: 'hash', title: `hash ${e.hash}\nprevious ${e.prevHash}` },
+            `${e.hash.slice(0, 10)}…`,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function loadVerify() {
+  const verify = $('#verify');
+  try {
+    const result = await getOptional(`/api/agreements/${encodeURIComponent(id)}/audit/verify`);
+    if (result === undefined) {
+      verify.className = 'verify verify-unknown';
+      replace(verify, 'Hash chain check not available on this server.');
+      replace($('#audit-mark'), '');
+    } else if (result.valid) {
+      verify.className = 'verify verify-ok';
+      replace(
+        verify,
+        h('span', { 'aria-hidden': 'true' }, '✓ '),
+        `Hash chain verified: ${plural(result.checked, 'event')} checked.`,
+      );
+      replace(
+        $('#audit-mark'),
+        h('span', { class: 'badge verified' }, '✓', h('span', { class: 'tab-extra' }, ' verified')),
+      );
+    } else {
+      verify.className = 'verify verify-broken';
+      replace(
+        verify,
+        h('span', { 'aria-hidden': 'true' }, '✗ '),
+        `Hash chain broken at position ${result.firstInvalidPosition}: this history was altered after it was recorded.`,
+      );
+      replace(
+        $('#audit-mark'),
+        h('span', { class: 'badge broken' }, '✗', h('span', { class: 'tab-extra' }, ' broken')),
+      );
+    }
+  } catch (error) {
+    verify.className = 'verify verify-unknown';
+    replace(verify, `The hash chain could not be checked: ${error.message}`);
+  }
+}
+
+// ---------- loading and live updates ----------
+
+let loading = Promise.resolve();
+
+async function loadAll(fresh = new Set()) {
+  const base = `/api/agreements/${encodeURIComponent(id)}`;
+  const [agreement, entries] = await Promise.all([getJson(base), getAll(`${base}/timeline?limit=1000`)]);
+  renderStatus(agreement);
+  timeline.show(entries, agreement, fresh);
+  renderEvents(entries, fresh);
+  for (const e of entries) {
+    known.add(e.position);
+    lastPosition = Math.max(lastPosition, e.position);
+  }
+  await Promise.all([
+    loadMilestones(agreement).catch((error) =>
+      renderMilestones([], `Milestones could not be loaded: ${error.message}`),
+    ),
+    getAll(`${base}/events?limit=1000`).then((events) => {
+      renderAudit(events);
+      // Recorded by `npm run demo`: said plainly, so nobody mistakes it for a real record.
+      $('#demo-tag').hidden = !events.some((e) => e.metadata?.demo === true);
+    }),
+    loadVerify(),
+  ]);
+}
+
+function setLive(state, text) {
+  $('#live').dataset.state = state;
+  replace($('#live-text'), text);
+}
+
+let source;
+let refreshTimer;
+const incoming = [];
+
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  // Events recorded together arrive together: one reload for the lot.
+  refreshTimer = setTimeout(() => {
+    const fresh = new Set(incoming.splice(0).map((e) => e.position));
+    loading = loading
+      .then(() => loadAll(fresh))
+      .then(() => {
+        const added = [...fresh]
+          .map((p) => document.getElementById(`event-${p}`)?.textContent)
+          .filter(Boolean);
+        if (added.length) replace($('#announcer'), `New: ${added.join('; ')}`);
+        setLive('live', `Live · updated ${new Date().toLocaleTimeString('en-GB')}`);
+      })
+      .catch((error) => showNotice($('#notice'), `Could not refresh: ${error.message}`));
+  }, 120);
+}
+
+function connectLive() {
+  source?.close();
+  const params = new URLSearchParams({ agreement: id, lastEventId: String(lastPosition) });
+  const key = currentKey();
+  if (key) params.set('access_token', key);
+  source = new EventSource(`/api/events/live?${params}`);
+  source.addEventListener('open', () => setLive('live', 'Live: new events appear as they are recorded'));
+  source.addEventListener('message', (message) => {
+    const event = JSON.parse(message.data);
+    if (known.has(event.position)) return;
+    known.add(event.position);
+    incoming.push(event);
+    refreshSoon();
+  });
+  source.addEventListener('error', () => {
+    if (source.readyState === EventSource.CLOSED) {
+      // Refused outright (e.g. the key was revoked): try again later from where we are.
+      setLive('off', 'Live updates paused; retrying shortly');
+      setTimeout(connectLive, 10_000);
+    } else {
+      setLive('reconnecting', 'Reconnecting to live updates…');
+    }
+  });
+}
+
+// ---------- tabs ----------
+
+function selectTab(tab, { focus = false } = {}) {
+  for (const t of document.querySelectorAll('[role="tab"]')) {
+    const selected = t === tab;
+    t.setAttribute('aria-selected', String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    document.getElementById(t.getAttribute('aria-controls')).hidden = !selected;
+  }
+  if (focus) tab.focus();
+  const name = tab.id.replace('tab-', '');
+  history.replaceState(history.state, '', name === 'timeline' ? location.pathname : `#${name}`);
+}
+
+function setUpTabs() {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  tabs.forEach((tab, i) => {
+    tab.addEventListener('click', () => selectTab(tab));
+    tab.addEventListener('keydown', (event) => {
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      selectTab(tabs[(next + tabs.length) % tabs.length], { focus: true });
+    });
+  });
+  const fromAddress = () => {
+    const tab = document.getElementById(`tab-${location.hash.slice(1)}`);
+    if (tab) selectTab(tab);
+  };
+  fromAddress();
+  window.addEventListener('hashchange', fromAddress);
+}
+
+// ---------- start ----------
+
+startSession();
+setUpTabs();
+loading = loadAll()
+  .then(connectLive)
+  .catch((error) => {
+    if (error instanceof ApiError && error.status === 404) {
+      replace(
+        $('#content'),
+        h('h1', {}, 'No such agreement'),
+        h('p', {}, `Nothing is recorded under the id “${id}”. `, h('a', { href: '/' }, 'Back to the list')),
+      );
+      document.title = 'Not found · Treaty Ledger';
+      return;
+    }
+    showNotice(
+      $('#notice'),
+      error instanceof ApiError && error.status === 401
+        ? 'Sign in to see this agreement.'
+        : `This agreement could not be loaded: ${error.message}`,
+      error instanceof ApiError && error.status === 401 ? 'info' : 'error',
+    );
+    setLive('off', 'Live updates off');
+  });

@@ -1,0 +1,58 @@
+import { currentKey, requireSignIn } from './session.js';
+
+/** A refusal from the API, with its RFC 9457 problem when there is one. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ?? problem?.title ?? `The server answered ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+function headers() {
+  const key = currentKey();
+  return { accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+}
+
+/** GET a JSON resource. 401 opens the sign-in dialog; any other refusal throws an ApiError. */
+export async function getJson(path, { signal, key } = {}) {
+  const response = await fetch(path, {
+    headers: key === undefined ? headers() : { accept: 'application/json', authorization: `Bearer ${key}` },
+    signal,
+  });
+  const text = await response.text();
+  let body;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (response.ok) return body;
+  if (response.status === 401 && key === undefined) requireSignIn(body?.detail);
+  throw new ApiError(response.status, body);
+}
+
+/** Every item of a paged list, following nextCursor. */
+export async function getAll(path, { signal, maxPages = 50 } = {}) {
+  const items = [];
+  let cursor;
+  for (let page = 0; page < maxPages; page++) {
+    const separator = path.includes('?') ? '&' : '?';
+    const url = cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path;
+    const body = await getJson(url, { signal });
+    items.push(...(Array.isArray(body) ? body : (body?.items ?? [])));
+    cursor = body?.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+/** Like getJson, but a 404 (a route this server does not have yet) answers undefined. */
+export async function getOptional(path, options) {
+  try {
+    return await getJson(path, options);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,196 @@
+/** Words and dates as people read them. Pure functions, no DOM. */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "1960-01-19" → "19 Jan 1960". Parsed by hand: a Date would shift it by the time zone. */
+export function formatDate(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
+  if (!match) return iso ?? '';
+  return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
+}
+
+/** Month `m` (0-11) of year `y` → "Mar 2024". */
+export const formatMonth = (y, m) => `${MONTHS[m]} ${y}`;
+
+/** "2025-03-04T10:15:00.000Z" → "4 Mar 2025, 10:15 UTC". */
+export function formatTimestamp(iso) {
+  if (!iso) return '';
+  return `${formatDate(iso)}, ${iso.slice(11, 16)} UTC`;
+}
+
+/** Days since 1970-01-01 for an ISO date: the timeline's x axis. */
+export function dayNumber(iso) {
+  return Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+}
+
+export function isoOfDay(day) {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Today in UTC, as the server judges dates. */
+export function todayIso() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export const STATUS_LABELS = {
+  proposed: 'Proposed',
+  signed: 'Signed',
+  in_force: 'In force',
+  suspended: 'Suspended',
+  withdrawn: 'Withdrawn',
+  terminated: 'Terminated',
+};
+
+export const statusLabel = (status) => STATUS_LABELS[status] ?? words(status);
+
+/** The provisions the API accepts (src/agreements/domain/agreement.values.ts). */
+export const PROVISIONS = [
+  'mutual_defense',
+  'consultation',
+  'intelligence_sharing',
+  'joint_exercises',
+  'technology_transfer',
+  'arms_transfer',
+  'logistics_support',
+  'basing_access',
+  'capability_building',
+  'non_aggression',
+  'neutrality',
+  'offensive_support',
+];
+
+/** "mutual_defense" → "Mutual defense". */
+export function words(code) {
+  const text = String(code ?? '').replaceAll('_', ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const MILESTONE_STATUS_LABELS = {
+  open: 'Open',
+  due_soon: 'Due soon',
+  overdue: 'Overdue',
+  met: 'Met',
+  met_late: 'Met late',
+};
+
+/** Short names of event types, as the timeline labels them. */
+export const EVENT_LABELS = {
+  AgreementProposed: 'Proposed',
+  AgreementSigned: 'Signature',
+  AgreementRatified: 'Ratification',
+  AgreementEnteredIntoForce: 'Entry into force',
+  PartyAcceded: 'Accession',
+  AgreementSuspended: 'Suspension',
+  AgreementResumed: 'Resumption',
+  AgreementRenewed: 'Renewal',
+  AgreementWithdrawn: 'Withdrawal',
+  AgreementTerminated: 'Termination',
+  ExerciseHeld: 'Exercise',
+  ReviewConducted: 'Review',
+  ConsultationHeld: 'Consultation',
+  AgreementAmended: 'Amendment',
+  MilestoneCommitted: 'Milestone committed',
+  MilestoneMet: 'Milestone met',
+  ContributionRecorded: 'Contribution',
+};
+
+export const eventLabel = (type) => EVENT_LABELS[type] ?? type.replace(/([a-z])([A-Z])/g, '$1 $2');
+
+/** The timeline's lanes, one per kind of event; the last shows only when it has events. */
+export const LANES = [
+  {
+    id: 'lifecycle',
+    label: 'Lifecycle',
+    short: 'Lifecycle',
+    types: [
+      'AgreementProposed',
+      'AgreementSigned',
+      'AgreementRatified',
+      'AgreementEnteredIntoForce',
+      'PartyAcceded',
+      'AgreementSuspended',
+      'AgreementResumed',
+      'AgreementRenewed',
+      'AgreementWithdrawn',
+      'AgreementTerminated',
+    ],
+  },
+  { id: 'exercises', label: 'Exercises', short: 'Exercises', types: ['ExerciseHeld'] },
+  {
+    id: 'reviews',
+    label: 'Reviews & consultations',
+    short: 'Reviews',
+    types: ['ReviewConducted', 'ConsultationHeld'],
+  },
+  { id: 'amendments', label: 'Amendments', short: 'Amend.', types: ['AgreementAmended'] },
+  {
+    id: 'milestones',
+    label: 'Milestones',
+    short: 'Milestones',
+    types: ['MilestoneCommitted', 'MilestoneMet'],
+  },
+  {
+    id: 'contributions',
+    label: 'Contributions',
+    short: 'Contrib.',
+    types: ['ContributionRecorded'],
+    optional: true,
+  },
+];
+
+export function laneOf(type) {
+  return LANES.find((lane) => lane.types.includes(type)) ?? LANES[0];
+}
+
+/** Names for the party codes people meet most often; any other code is shown as it is. */
+const PARTY_NAMES = {
+  ALB: 'Albania',
+  AUS: 'Australia',
+  BEL: 'Belgium',
+  BGR: 'Bulgaria',
+  CAN: 'Canada',
+  CHN: 'China',
+  CZE: 'Czechia',
+  DEU: 'Germany',
+  DNK: 'Denmark',
+  ESP: 'Spain',
+  EST: 'Estonia',
+  FIN: 'Finland',
+  FRA: 'France',
+  GBR: 'United Kingdom',
+  GRC: 'Greece',
+  HRV: 'Croatia',
+  HUN: 'Hungary',
+  IND: 'India',
+  ISL: 'Iceland',
+  ITA: 'Italy',
+  JPN: 'Japan',
+  KOR: 'South Korea',
+  LTU: 'Lithuania',
+  LUX: 'Luxembourg',
+  LVA: 'Latvia',
+  MKD: 'North Macedonia',
+  MNE: 'Montenegro',
+  NLD: 'Netherlands',
+  NOR: 'Norway',
+  NZL: 'New Zealand',
+  PHL: 'Philippines',
+  POL: 'Poland',
+  PRT: 'Portugal',
+  ROU: 'Romania',
+  RUS: 'Russia',
+  SVK: 'Slovakia',
+  SVN: 'Slovenia',
+  SWE: 'Sweden',
+  THA: 'Thailand',
+  TUR: 'Türkiye',
+  TWN: 'Taiwan',
+  UKR: 'Ukraine',
+  USA: 'United States',
+};
+
+export const partyName = (code) => PARTY_NAMES[code];
+
+export function plural(count, one, many = `${one}s`) {
+  return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
+}

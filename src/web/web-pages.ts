@@ -1,0 +1,40 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The browser pages: plain HTML, CSS and ES modules from src/web/public, no build step.
+ * Compiled, this file runs from dist/src/web/, so the folder is looked up in both places:
+ * `npm start` from a fresh clone serves the files from the source tree.
+ */
+export function publicDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'public'), join(here, '..', '..', '..', 'src', 'web', 'public')];
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  if (!found) throw new Error(`The web pages are missing: looked in ${candidates.join(' and ')}`);
+  return found;
+}
+
+/** Pages whose path carries an id: the page reads it from location.pathname. */
+const PAGES: Record<string, string> = {
+  '/agreements/:id': 'agreement.html',
+  '/parties/:code': 'party.html',
+};
+
+/**
+ * A Fastify plugin, registered in its own scope so its reply decorators stay private. The
+ * security headers (a Content-Security-Policy that allows only this origin) are the app's own,
+ * set on every response in app.factory.ts; the pages comply: no inline script or style.
+ */
+export async function webPages(scope: FastifyInstance, options: { root: string }): Promise<void> {
+  await scope.register(fastifyStatic, {
+    root: options.root,
+    prefix: '/',
+    wildcard: false,
+  });
+  for (const [path, file] of Object.entries(PAGES)) {
+    scope.get(path, (_request, reply) => reply.sendFile(file));
+  }
+}
