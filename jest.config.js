@@ -35,11 +35,16 @@ export default {
         '<rootDir>/test/**/*.spec.ts',
       ],
     },
-    // The HTTP suites once more, each app on a fresh PostgreSQL database (startApp reads TEST_DB).
+    // The HTTP suites (API, read models, live feed) once more, each app on a fresh PostgreSQL database
+    // (startApp reads TEST_DB).
     {
       ...project,
       displayName: 'postgres',
-      testMatch: ['<rootDir>/test/http/**/*.e2e-spec.ts', '<rootDir>/test/read/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/http/**/*.e2e-spec.ts',
+        '<rootDir>/test/read/**/*.e2e-spec.ts',
+        '<rootDir>/test/live/**/*.e2e-spec.ts',
+      ],
       setupFiles: ['<rootDir>/test/support/on-postgres.ts'],
     },
   ],

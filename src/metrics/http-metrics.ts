@@ -5,9 +5,12 @@ import { METRICS, type Metrics } from './metrics.js';
 
 const LIVE_PATH = '/api/events/live';
 
-/** Counts open live-feed connections from the outside: one up when a request arrives, one down when its socket closes. */
+/**
+ * What is measured at the HTTP edge: open live-feed connections (up when one arrives, down
+ * when its response closes) and writes refused for a stale If-Match (412).
+ */
 @Injectable()
-export class LiveClientsGauge implements OnModuleInit {
+export class HttpMetrics implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
     @Inject(METRICS) private readonly metrics: Metrics,
@@ -21,6 +24,9 @@ export class LiveClientsGauge implements OnModuleInit {
       this.metrics.liveClients.inc();
       // The response closes when the stream ends or the client goes away.
       reply.raw.once('close', () => this.metrics.liveClients.dec());
+    });
+    fastify.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode === 412 && request.method === 'POST') this.metrics.conflicts.inc();
     });
   }
 }

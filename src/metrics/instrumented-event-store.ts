@@ -26,7 +26,6 @@ export function instrumentStore(store: EventStore, metrics: Metrics): EventStore
         if (!result.duplicate) metrics.events.inc(result.events.length);
         return result;
       } catch (error) {
-        if (error instanceof WrongExpectedVersion) metrics.conflicts.inc();
         const outcome =
           error instanceof WrongExpectedVersion
             ? 'conflict'

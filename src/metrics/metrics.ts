@@ -7,7 +7,10 @@ import type { DatabaseProbe } from '../database/database-probe.js';
  */
 export class Metrics {
   readonly registry = new Registry();
-  /** Appends by outcome: committed, duplicate (an idempotent retry), conflict, refused, unavailable. */
+  /**
+   * Appends by outcome: committed, duplicate (an idempotent retry), conflict (lost a race to a
+   * concurrent append: retried, or 412 under If-Match), refused, unavailable.
+   */
   readonly appends = new Counter({
     name: 'treaty_ledger_appends_total',
     help: 'Appends to the event store, by outcome',
@@ -21,7 +24,7 @@ export class Metrics {
   });
   readonly conflicts = new Counter({
     name: 'treaty_ledger_append_conflicts_total',
-    help: 'Appends refused because the stream had moved on (stale expected version: 412 or a retry)',
+    help: 'Writes answered 412 Precondition Failed: the If-Match version was stale',
     registers: [this.registry],
   });
   readonly appendSeconds = new Histogram({
