@@ -85,6 +85,29 @@ const OPERATIONS: Record<string, Operation> = {
   'get /api/agreements/{id}': { summary: 'Agreement status; asOf, knownAt and version give as-of views' },
   'get /api/agreements/{id}/timeline': { summary: "The agreement's events in business-date order" },
   'get /api/agreements/{id}/events': { summary: 'The raw stored events with all metadata and hashes' },
+  'get /api/agreements/{id}/milestones': {
+    summary: "The agreement's milestones (status, limit, cursor)",
+    description:
+      'Committed milestones and those derived from its terms (next review, term end, a withdrawal taking ' +
+      'effect). Status open, due_soon (within 30 days), overdue, met or met_late (with daysLate), judged today.',
+  },
+  'get /api/milestones': {
+    summary: 'Milestones across agreements (status, owner, dueBefore, limit, cursor)',
+    description:
+      'Ordered by due date. owner=<party> gives its own milestones and the shared (owner ALL) ones of ' +
+      'agreements it is a party to; owner=ALL the shared ones only. dueBefore is exclusive.',
+  },
+  'get /api/timeline': {
+    summary: 'Events across agreements (party, from, to, type, limit, cursor)',
+    description:
+      'Business-date order, ties by position; each entry with agreementId, dates, actor and summary.',
+  },
+  'get /api/parties/{code}': {
+    summary: "A party's agreements by status, partners, contributions and milestones",
+    description:
+      'Partners with shared agreements, joint exercises and both sides of their contributions (with shares); ' +
+      'open and overdue milestones. A well-formed code with no agreements gets empty lists.',
+  },
   'get /health': { summary: 'Liveness and readiness' },
 };
 

@@ -3,14 +3,18 @@ import { ALL_PARTIES, MILESTONE_STATUSES } from '../read/milestones/milestones.j
 import { isoDate, partyCode } from '../domain/agreement.values.js';
 import { pageQuery, timelineQuery } from './agreement.requests.js';
 
-const milestoneStatus = z.enum(MILESTONE_STATUSES, { message: `must be one of ${MILESTONE_STATUSES.join(', ')}` });
+const milestoneStatus = z.enum(MILESTONE_STATUSES, {
+  message: `must be one of ${MILESTONE_STATUSES.join(', ')}`,
+});
 
 export const agreementMilestonesQuery = pageQuery.extend({ status: milestoneStatus.optional() });
 
 export const milestonesQuery = agreementMilestonesQuery.extend({
-  owner: z.union([z.literal(ALL_PARTIES), partyCode], {
-    message: `must be a party code (USA, COW-BAV) or ${ALL_PARTIES}`,
-  }).optional(),
+  owner: z
+    .union([z.literal(ALL_PARTIES), partyCode], {
+      message: `must be a party code (USA, COW-BAV) or ${ALL_PARTIES}`,
+    })
+    .optional(),
   dueBefore: isoDate.optional(),
 });
 

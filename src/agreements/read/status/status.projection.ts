@@ -3,6 +3,7 @@ import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { evolve, initialState, type Agreement, type AgreementState } from '../../domain/agreement.state.js';
 import { byStream, toAgreementEvent } from '../agreement-events.js';
+import type { StateCache } from './state-cache.js';
 
 export interface StatusRow {
   id: string;
@@ -15,9 +16,27 @@ export function projectStatus(state: AgreementState, events: readonly StoredEven
   let next = state;
   for (const e of events) {
     const event = toAgreementEvent(e);
-    if (event) next = evolve(next, event);
+    if (event) next = withoutUndefined(evolve(next, event));
   }
   return next;
+}
+
+/** The stored text of a state. */
+export const stateJson = (state: Agreement): string => JSON.stringify(state);
+
+/**
+ * Drops top-level keys whose value is undefined (as JSON would). `evolve` spreads objects,
+ * so a key left undefined by one event and set by a later one would keep its early place
+ * in memory but move to the end after a JSON round trip: without this, the stored text
+ * would depend on how events were batched, and a rebuilt row differ from the inline one.
+ */
+function withoutUndefined(state: AgreementState): AgreementState {
+  for (const value of Object.values(state)) {
+    if (value === undefined) {
+      return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) as AgreementState;
+    }
+  }
+  return state;
 }
 
 interface Statements {
@@ -26,24 +45,30 @@ interface Statements {
   party: Statement<[string, string]>;
 }
 
-const statements = new WeakMap<Database, Statements>();
+const statements = new WeakMap<Database, Map<string, Statements>>();
 
-function prepare(db: Database): Statements {
-  let s = statements.get(db);
+/** `suffix` picks the tables: '' for the live ones, '_rebuild' while a rebuild fills fresh ones. */
+function prepare(db: Database, suffix = ''): Statements {
+  const bySuffix = statements.get(db) ?? new Map<string, Statements>();
+  statements.set(db, bySuffix);
+  let s = bySuffix.get(suffix);
   if (!s) {
+    const status = `agreement_status${suffix}`;
     s = {
-      load: db.prepare('SELECT id, version, state FROM agreement_status WHERE id = ?'),
+      load: db.prepare(`SELECT id, version, state FROM ${status} WHERE id = ?`),
       upsert: db.prepare(`
-        INSERT INTO agreement_status (id, title, status, version, proposed_on, signed_on, in_force_on, ended_on,
+        INSERT INTO ${status} (id, title, status, version, proposed_on, signed_on, in_force_on, ended_on,
           last_event_on, last_position, state)
         VALUES (@id, @title, @status, @version, @proposedOn, @signedOn, @inForceOn, @endedOn,
           @lastEventOn, @lastPosition, @state)
         ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
           signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
           last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`),
-      party: db.prepare('INSERT OR IGNORE INTO agreement_parties (party, agreement_id) VALUES (?, ?)'),
+      party: db.prepare(
+        `INSERT OR IGNORE INTO agreement_parties${suffix} (party, agreement_id) VALUES (?, ?)`,
+      ),
     };
-    statements.set(db, s);
+    bySuffix.set(suffix, s);
   }
   return s;
 }
@@ -56,13 +81,31 @@ export function loadStatusRow(db: Database, id: string): { state: AgreementState
     : { state: initialState(), version: 0 };
 }
 
+/** Who is or was a party: rows of agreement_parties are only written when this changes. */
+const partiesKey = (state: AgreementState) =>
+  state.status === 'none' ? '' : `${state.parties.join()}|${state.formerParties.map((f) => f.party).join()}`;
+
 export class SqliteStatusProjection implements InlineProjection<Database> {
   readonly name = 'agreement_status';
+  readonly tables = ['agreement_status', 'agreement_parties'];
+
+  /**
+   * `suffix` names the tables it writes: '' for the live ones, '_rebuild' for a rebuild;
+   * a rebuild also passes a cache of the states it folded, to spare re-reading them.
+   */
+  constructor(
+    private readonly suffix = '',
+    private readonly cache?: StateCache,
+  ) {}
 
   apply(db: Database, events: readonly StoredEvent[]): void {
-    const s = prepare(db);
+    const s = prepare(db, this.suffix);
     for (const [id, stream] of byStream(events)) {
-      const state = projectStatus(loadStatusRow(db, id).state, stream);
+      const cached = this.cache?.get(id);
+      const row = cached ? undefined : s.load.get(id);
+      const before: AgreementState =
+        cached?.state ?? (row ? (JSON.parse(row.state) as Agreement) : initialState());
+      const state = projectStatus(before, stream);
       if (state.status === 'none') continue;
       const last = stream[stream.length - 1]!;
       s.upsert.run({
@@ -76,13 +119,19 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
         endedOn: state.endedOn ?? null,
         lastEventOn: state.lastEventOn,
         lastPosition: last.position,
-        state: JSON.stringify(state),
+        state: stateJson(state),
       });
-      for (const party of state.parties) s.party.run(party, id);
+      // Every party it has ever had, even one that joined and left within this batch.
+      if (partiesKey(before) !== partiesKey(state)) {
+        for (const party of state.parties) s.party.run(party, id);
+        for (const former of state.formerParties) s.party.run(former.party, id);
+      }
+      if (cached) cached.state = state;
+      else this.cache?.set(id, { state });
     }
   }
 
   reset(db: Database): void {
-    db.exec('DELETE FROM agreement_status; DELETE FROM agreement_parties;');
+    db.exec(`DELETE FROM agreement_status${this.suffix}; DELETE FROM agreement_parties${this.suffix};`);
   }
 }

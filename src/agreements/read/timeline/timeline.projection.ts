@@ -31,18 +31,21 @@ export function timelineEntry(e: StoredEvent): TimelineEntry | undefined {
   };
 }
 
-const inserts = new WeakMap<Database, Statement>();
-
 export class SqliteTimelineProjection implements InlineProjection<Database> {
   readonly name = 'timeline';
+  readonly tables = ['timeline'];
+  private readonly inserts = new WeakMap<Database, Statement>();
+
+  /** `suffix` names the table it writes: '' for the live one, '_rebuild' for a rebuild. */
+  constructor(private readonly suffix = '') {}
 
   apply(db: Database, events: readonly StoredEvent[]): void {
-    let insert = inserts.get(db);
+    let insert = this.inserts.get(db);
     if (!insert) {
-      insert =
-        db.prepare(`INSERT INTO timeline (position, agreement_id, version, type, occurred_on, recorded_at, actor, summary)
+      insert = db.prepare(`INSERT INTO timeline${this.suffix}
+        (position, agreement_id, version, type, occurred_on, recorded_at, actor, summary)
         VALUES (@position, @agreementId, @version, @type, @occurredOn, @recordedAt, @actor, @summary)`);
-      inserts.set(db, insert);
+      this.inserts.set(db, insert);
     }
     for (const e of events) {
       const entry = timelineEntry(e);
@@ -51,6 +54,6 @@ export class SqliteTimelineProjection implements InlineProjection<Database> {
   }
 
   reset(db: Database): void {
-    db.exec('DELETE FROM timeline');
+    db.exec(`DELETE FROM timeline${this.suffix}`);
   }
 }

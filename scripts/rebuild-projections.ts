@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../src/config/app.config.js';
+import { openSqlite } from '../src/database/sqlite.database.js';
+import { rebuildProjections, type RebuildProgress } from '../src/projections/rebuild.js';
+
+/**
+ * npm run projections:rebuild [-- --batch-size N] [-- --every N]
+ * Replays the whole event store into fresh read-model tables and swaps them in when
+ * complete. Safe to run beside a live server; Ctrl-C stops after the current batch and
+ * the next run resumes from the checkpoint.
+ */
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`--${name} must be a positive whole number`);
+  return value;
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+function reporter(every: number): (p: RebuildProgress) => void {
+  if (process.stderr.isTTY) {
+    return (p) => {
+      const done = p.head === 0 ? 1 : p.position / p.head;
+      const bar = '#'.repeat(Math.round(done * 30)).padEnd(30, '-');
+      const rate = Math.round(p.events / (p.elapsedMs / 1000));
+      process.stderr.write(
+        `\r[${bar}] ${(done * 100).toFixed(1)}%  position ${number(p.position)}/${number(p.head)}  ${number(rate)} events/s `,
+      );
+    };
+  }
+  let next = every;
+  return (p) => {
+    if (p.events < next) return;
+    while (next <= p.events) next += every;
+    const rate = Math.round(p.events / (p.elapsedMs / 1000));
+    console.error(`rebuild: position ${p.position}/${p.head}, ${p.events} events, ${rate} events/s`);
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const batchSize = option('batch-size', 10_000);
+  const every = option('every', 100_000);
+  if (config.database.kind !== 'sqlite') {
+    throw new ConfigError(
+      'projections:rebuild replays into SQLite read models; DATABASE_URL names another database',
+    );
+  }
+  const { dataSource, db } = await openSqlite(config.database.file);
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  try {
+    const result = await rebuildProjections(db, {
+      batchSize,
+      onProgress: reporter(every),
+      signal: controller.signal,
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    const seconds = result.elapsedMs / 1000;
+    const from = result.resumedFrom > 0 ? ` (resumed after position ${result.resumedFrom})` : '';
+    if (result.completed) {
+      console.log(
+        `Rebuilt the read models from ${number(result.events)} events${from} in ${seconds.toFixed(1)} s ` +
+          `(${number(Math.round(result.events / Math.max(seconds, 0.001)))} events/s); swapped in.`,
+      );
+    } else {
+      console.log(
+        `Interrupted at position ${result.position}${from}: the live read models are unchanged. ` +
+          'Run it again to resume.',
+      );
+      process.exitCode = 130;
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError
+      ? `Configuration: ${error.message}`
+      : String((error as Error)?.stack ?? error);
+  console.error(`Projection rebuild failed. ${message}`);
+  process.exit(1);
+});
