@@ -214,6 +214,17 @@ describeInBrowser('the pages, in Chromium', () => {
     await page.keyboard.press('ArrowLeft');
     await expect(tooltip.textContent()).resolves.toContain('14 Sep 2001');
 
+    // Zooming in widens the chart past its frame, which then scrolls; the cursor stays on its event.
+    const chartWidth = () => page.locator('.chart-svg').evaluate((svg) => Number(svg.getAttribute('width')));
+    const frameWidth = await page.locator('.chart-scroll').evaluate((div) => div.clientWidth);
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await expect(page.locator('.zoom-level').textContent()).resolves.toBe('4×');
+    expect(await chartWidth()).toBeGreaterThan(frameWidth * 3);
+    await expect(tooltip.textContent()).resolves.toContain('14 Sep 2001');
+    await page.locator('.zoom-fit').click();
+    expect(await chartWidth()).toBeLessThanOrEqual(frameWidth);
+
     await page.locator('#tab-timeline').focus();
     await page.keyboard.press('ArrowRight');
     await expect(page.locator('#panel-milestones').isVisible()).resolves.toBe(true);

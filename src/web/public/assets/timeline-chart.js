@@ -112,6 +112,8 @@ export function createTimeline(root) {
   let data = { entries: [], agreement: undefined, fresh: new Set() };
   let markers = [];
   let active = 0;
+  /** The event under the keyboard cursor, found again after zooming or a live redraw regroups the markers. */
+  let activePosition;
   let lastWidth = 0;
 
   function hideTooltip() {
@@ -156,6 +158,7 @@ export function createTimeline(root) {
   function focusMarker(index, { scroll = true } = {}) {
     if (markers.length === 0) return;
     active = Math.max(0, Math.min(index, markers.length - 1));
+    activePosition = markers[active].entries[0].position;
     markers.forEach((m, i) => m.node.setAttribute('tabindex', i === active ? '0' : '-1'));
     const marker = markers[active];
     marker.node.focus({ preventScroll: true });
@@ -390,10 +393,13 @@ export function createTimeline(root) {
       }
     });
     markers.sort((a, b) => a.x - b.x || a.lane - b.lane);
+    const found = markers.findIndex((m) => m.entries.some((e) => e.position === activePosition));
+    active = found >= 0 ? found : Math.min(active, Math.max(markers.length - 1, 0));
     markers.forEach((m, i) => {
-      m.node.setAttribute('tabindex', i === Math.min(active, markers.length - 1) ? '0' : '-1');
+      m.node.setAttribute('tabindex', i === active ? '0' : '-1');
       m.node.addEventListener('focus', () => {
         active = i;
+        activePosition = m.entries[0].position;
         markers.forEach((o, j) => o.node.setAttribute('tabindex', j === i ? '0' : '-1'));
         showTooltip(m);
       });
@@ -421,12 +427,12 @@ export function createTimeline(root) {
     if (next === zoomIndex) return;
     // Keep the middle of the view where it is.
     const middle = (scroller.scrollLeft + scroller.clientWidth / 2) / Math.max(chart.clientWidth || 1, 1);
-    const hadFocus = root.contains(document.activeElement);
+    const hadFocus = chart.contains(document.activeElement);
     zoomIndex = next;
     render();
     scroller.scrollLeft = middle * chart.clientWidth - scroller.clientWidth / 2;
-    if (hadFocus && markers.length) focusMarker(active, { scroll: true });
     hideTooltip();
+    if (hadFocus && markers.length) focusMarker(active, { scroll: true });
   }
 
   root.querySelector('.zoom-in').addEventListener('click', () => zoom(1));
@@ -440,8 +446,11 @@ export function createTimeline(root) {
   return {
     /** Draws the entries (timeline read model rows); `fresh` positions get a highlight. */
     show(entries, agreement, fresh = new Set()) {
+      // A live update redraws the chart: whoever was reading a marker keeps their place.
+      const hadFocus = chart.contains(document.activeElement);
       data = { entries, agreement, fresh };
       render();
+      if (hadFocus) focusMarker(active, { scroll: false });
     },
   };
 }
