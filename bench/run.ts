@@ -223,6 +223,7 @@ async function appScenarios(ceiling: Server): Promise<void> {
   if (selected('append-long')) await growTo(server.url, 'bench-long', profile.longEvents);
   const timelinePath = `/api/agreements/bench-timeline/timeline?limit=${profile.timelineEvents}`;
   const timeline = await getJson<{ items: unknown[] }>(server.url, timelinePath);
+  const timelineBytes = Buffer.byteLength(JSON.stringify(timeline));
   if (timeline.items.length !== profile.timelineEvents) {
     throw new Error(`the timeline holds ${timeline.items.length} entries, not ${profile.timelineEvents}`);
   }
@@ -240,6 +241,20 @@ async function appScenarios(ceiling: Server): Promise<void> {
     path: timelinePath,
     headers: authHeaders,
   }));
+  if (selected('timeline')) {
+    // What the same number of bytes costs the hello-world: the part of the gap that is the size.
+    const { row } = await metered(
+      'ceiling-sized',
+      `  hello-world, canned ${Math.round(timelineBytes / 1024)} KB body (the timeline's size)`,
+      ceiling,
+      profile.connections,
+      profile.durationS,
+      () => ({ method: 'GET', path: `/sized/${timelineBytes}` }),
+    );
+    const hello = rows.find((r) => r.key === 'ceiling-timeline')!;
+    row.ratio = { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' };
+    rows.push(row);
+  }
   await longVersusFresh(server, 'bench-long', freshIds);
   await stopChild(server.child);
 }

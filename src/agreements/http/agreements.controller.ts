@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
@@ -26,11 +38,14 @@ import {
 } from './agreement.requests.js';
 import { agreementMilestonesQuery, milestoneCursor } from './accountability.requests.js';
 import { presentEvent } from './event.presenter.js';
+import { TimelinePageCache } from './timeline-page-cache.js';
 
 const timelineCursor = z.strictObject({ occurredOn: z.string(), position: z.number().int() });
 
 @Controller('api/agreements')
 export class AgreementsController {
+  private readonly timelinePages = new TimelinePageCache();
+
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
@@ -132,13 +147,27 @@ export class AgreementsController {
   }
 
   @Get(':id/timeline')
-  async timeline(@Param('id') rawId: string, @Query() query: unknown) {
-    const id = await this.existing(rawId);
+  async timeline(
+    @Param('id') rawId: string,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const id = parseOrThrow(idParam, rawId, 'id');
+    const version = await this.store.streamVersion(id);
+    if (version === 0) throw notFound(id);
     const { limit, cursor } = parseOrThrow(pageQuery, query);
-    const page = await this.queries.execute(
-      new GetTimeline({ agreementId: id }, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, timelineCursor)),
-    );
-    return pageBody(page);
+    // The same bytes Fastify would serialize, kept until the next append to this agreement.
+    const key = `${id} ${limit ?? DEFAULT_LIMIT} ${cursor ?? ''}`;
+    let body = this.timelinePages.get(key, version);
+    if (body === undefined) {
+      const page = await this.queries.execute(
+        new GetTimeline({ agreementId: id }, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, timelineCursor)),
+      );
+      body = JSON.stringify(pageBody(page));
+      this.timelinePages.set(key, version, body);
+    }
+    void reply.type('application/json; charset=utf-8');
+    return body;
   }
 
   @Get(':id/events')
