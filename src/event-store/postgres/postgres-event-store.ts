@@ -44,6 +44,8 @@ interface PendingAppend {
 
 export type PostgresProjection = InlineProjection<pg.PoolClient, Promise<void>>;
 
+type Outcome = { ok: AppendResult } | { error: unknown };
+
 export interface PostgresEventStoreOptions {
   projections?: readonly PostgresProjection[];
   upcasters?: UpcasterChain;
@@ -74,9 +76,9 @@ const INSERT_CHUNK = 500;
  * of the global feed can never pass over an event whose transaction commits late.
  *
  * Group commit, as in the SQLite adapter: appends that queue up while a transaction is
- * committing share the next one, each in its own savepoint, so a refused append rolls back
- * alone. Inline projections run inside the same transaction. No promise resolves before
- * the COMMIT that made it durable has returned.
+ * committing share the next one, each still decided and checked on its own, so a refused
+ * append does not fail its neighbours. Inline projections run inside the same transaction.
+ * No promise resolves before the COMMIT that made it durable has returned.
  */
 export class PostgresEventStore implements EventStore {
   private readonly subject = new Subject<StoredEvent>();
@@ -148,54 +150,26 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * One transaction for the whole batch. Under the lock, each append is decided in memory
+   * against the stream heads and the event ids already stored (read once for the batch), so a
+   * refused append writes nothing and needs no savepoint; then the accepted events are
+   * written together and the projections applied once, in position order. Should a write
+   * fail anyway, the batch is rolled back and its appends committed one by one, so one bad
+   * append cannot take its neighbours down.
+   */
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
-    let client: pg.PoolClient;
+    let outcomes: Outcome[];
     try {
-      client = await this.pool.connect();
+      outcomes = await this.transaction((client) => this.writeBatch(client, batch));
     } catch (error) {
-      for (const p of batch) p.reject(translatePgError(error));
-      return;
-    }
-    const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
-    const alone = batch.length === 1;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      const [top] = (
-        await client.query<{ head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events')
-      ).rows;
-      let next = top!.head + 1;
-      for (const pending of batch) {
-        // One append alone needs no savepoint: refusing it rolls the whole transaction back.
-        if (alone) {
-          const result = await this.appendNow(client, pending, next);
-          outcomes.push({ ok: result });
-          if (!result.duplicate) next += result.events.length;
-          continue;
-        }
-        await client.query('SAVEPOINT append');
-        try {
-          const result = await this.appendNow(client, pending, next);
-          await client.query('RELEASE SAVEPOINT append');
-          outcomes.push({ ok: result });
-          if (!result.duplicate) next += result.events.length;
-        } catch (error) {
-          await client.query('ROLLBACK TO SAVEPOINT append');
-          await client.query('RELEASE SAVEPOINT append');
-          outcomes.push({ error: translate(error) });
-        }
+      if (batch.length > 1 && !(translate(error) instanceof StoreUnavailable)) {
+        for (const pending of batch) await this.commitBatch([pending]);
+        return;
       }
-      // Delivered by PostgreSQL at COMMIT, to every instance listening (this one included).
-      if (next > top!.head + 1)
-        await client.query('SELECT pg_notify($1, $2)', [APPENDED_CHANNEL, String(next - 1)]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release(error instanceof Error && translatePgError(error) !== error ? error : undefined);
       for (const p of batch) p.reject(translate(error));
       return;
     }
-    client.release();
     const committed: StoredEvent[] = [];
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
@@ -206,28 +180,102 @@ export class PostgresEventStore implements EventStore {
     if (committed.length > 0) this.follower.committed(committed);
   }
 
-  /** One append, inside the batch's transaction, its events numbered from `position`. Throws to refuse it. */
-  private async appendNow(
-    client: pg.PoolClient,
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      // Every append transaction holds this lock from before it numbers its events until
+      // COMMIT: positions are handed out in commit order (see the class comment).
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // A broken connection is not given back to the pool.
+      client.release(translatePgError(error) instanceof StoreUnavailable ? (error as Error) : undefined);
+      throw error;
+    }
+  }
+
+  private async writeBatch(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
+    // A fresh statement after the lock: it sees every transaction that committed before.
+    const [top] = (
+      await client.query<{ head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events')
+    ).rows;
+    const ids = batch.flatMap((p) => p.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
+    const stored = new Map<string, StoredEvent>();
+    if (ids.length > 0) {
+      const found = await client.query<EventRow>('SELECT * FROM events WHERE event_id = ANY($1::text[])', [
+        ids,
+      ]);
+      for (const row of found.rows) stored.set(row.event_id, this.toEvent(row, true));
+    }
+    const streamIds = [...new Set(batch.map((p) => p.streamId))];
+    const heads = new Map<string, { version: number; hash: string }>();
+    const found = await client.query<{ stream_id: string; version: number; hash: string }>(
+      'SELECT stream_id, version, last_hash AS hash FROM streams WHERE stream_id = ANY($1::text[]) FOR UPDATE',
+      [streamIds],
+    );
+    for (const row of found.rows) heads.set(row.stream_id, { version: row.version, hash: row.hash });
+
+    let next = top!.head + 1;
+    const written: StoredEvent[] = [];
+    const outcomes = batch.map((pending): Outcome => {
+      try {
+        const result = this.decideAppend(pending, next, heads, stored);
+        if (!result.duplicate) {
+          next += result.events.length;
+          written.push(...result.events);
+          for (const e of result.events) stored.set(e.eventId, e);
+          const last = result.events[result.events.length - 1]!;
+          heads.set(pending.streamId, { version: last.version, hash: last.hash });
+        }
+        return { ok: result };
+      } catch (error) {
+        return { error };
+      }
+    });
+    if (written.length === 0) return outcomes;
+
+    for (let from = 0; from < written.length; from += INSERT_CHUNK) {
+      await insertEvents(client, written.slice(from, from + INSERT_CHUNK));
+    }
+    const touched = [...new Set(written.map((e) => e.streamId))];
+    await client.query(
+      `INSERT INTO streams (stream_id, version, last_hash)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
+      [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
+    );
+    for (const projection of this.projections) await projection.apply(client, written);
+    // Delivered by PostgreSQL at COMMIT, to every instance listening (this one included).
+    await client.query(`SELECT pg_notify('${APPENDED_CHANNEL}', '${next - 1}')`);
+    return outcomes;
+  }
+
+  /**
+   * One append decided in memory: the events it would store (numbered from `position`), the
+   * original events for a retried append, or a refusal (thrown) that writes nothing.
+   */
+  private decideAppend(
     { streamId, events, options }: PendingAppend,
     position: number,
-  ): Promise<AppendResult> {
-    const duplicate = await this.findDuplicate(client, streamId, events);
-    if (duplicate) return duplicate;
-
-    const [head] = (
-      await client.query<{ version: number; hash: string }>(
-        'SELECT version, last_hash AS hash FROM streams WHERE stream_id = $1 FOR UPDATE',
-        [streamId],
-      )
-    ).rows;
+    heads: ReadonlyMap<string, { version: number; hash: string }>,
+    stored: ReadonlyMap<string, StoredEvent>,
+  ): AppendResult {
+    const head = heads.get(streamId);
     const current = head?.version ?? 0;
+    const duplicate = findDuplicate(streamId, events, stored);
+    if (duplicate) return { events: duplicate, version: current, duplicate: true };
+    const ids = events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId]));
+    if (new Set(ids).size !== ids.length) throw new EventIdConflict('(repeated within the append)');
     if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
       throw new WrongExpectedVersion(streamId, options.expectedVersion, current);
     }
     let prevHash = head?.hash ?? GENESIS_HASH;
     const recordedAt = this.now().toISOString();
-    const stored: StoredEvent[] = events.map((e, i) => {
+    const result = events.map((e, i) => {
       const fields = {
         streamId,
         version: current + i + 1,
@@ -244,50 +292,7 @@ export class PostgresEventStore implements EventStore {
       prevHash = hash;
       return event;
     });
-    for (let from = 0; from < stored.length; from += INSERT_CHUNK) {
-      await insertEvents(client, stored.slice(from, from + INSERT_CHUNK));
-    }
-    const version = current + events.length;
-    await client.query(
-      `INSERT INTO streams (stream_id, version, last_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
-      [streamId, version, prevHash],
-    );
-    for (const projection of this.projections) await projection.apply(client, stored);
-    return { events: stored, version, duplicate: false };
-  }
-
-  /** A retried append (same event ids, same stream, in order) returns what was stored. */
-  private async findDuplicate(
-    client: pg.PoolClient,
-    streamId: string,
-    events: readonly NewEvent[],
-  ): Promise<AppendResult | undefined> {
-    const ids = events.map((e) => e.eventId).filter((id): id is string => id !== undefined);
-    if (ids.length === 0) return undefined;
-    const found = (
-      await client.query<EventRow>('SELECT * FROM events WHERE event_id = ANY($1::text[])', [ids])
-    ).rows;
-    if (found.length === 0) return undefined;
-    const byId = new Map(found.map((row) => [row.event_id, row]));
-    const matched = events.map((e) => (e.eventId === undefined ? undefined : byId.get(e.eventId)));
-    const rowsFound = matched.filter((row): row is EventRow => row !== undefined);
-    const first = rowsFound[0]!;
-    const sameAppend =
-      rowsFound.length === events.length &&
-      rowsFound.every(
-        (row, i) =>
-          row.stream_id === streamId && row.version === first.version + i && row.type === events[i]!.type,
-      );
-    if (!sameAppend) throw new EventIdConflict(first.event_id);
-    const [head] = (
-      await client.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [streamId])
-    ).rows;
-    return {
-      events: rowsFound.map((row) => this.toEvent(row, true)),
-      version: head?.version ?? 0,
-      duplicate: true,
-    };
+    return { events: result, version: current + events.length, duplicate: false };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -385,6 +390,29 @@ export async function insertEvents(
        occurred_on, recorded_at, prev_hash, hash) VALUES ${tuples.join(', ')}`,
     values,
   );
+}
+
+/**
+ * A retried append (same event ids, same stream, in order) gets the stored events back;
+ * an id stored with other content or elsewhere is a conflict. `stored` holds the events
+ * with these ids already in the store, and those accepted earlier in the same batch.
+ */
+function findDuplicate(
+  streamId: string,
+  events: readonly NewEvent[],
+  stored: ReadonlyMap<string, StoredEvent>,
+): StoredEvent[] | undefined {
+  const found = events.map((e) => (e.eventId === undefined ? undefined : stored.get(e.eventId)));
+  const hits = found.filter((e): e is StoredEvent => e !== undefined);
+  if (hits.length === 0) return undefined;
+  const first = hits[0]!;
+  const sameAppend =
+    hits.length === events.length &&
+    hits.every(
+      (e, i) => e.streamId === streamId && e.version === first.version + i && e.type === events[i]!.type,
+    );
+  if (!sameAppend) throw new EventIdConflict(first.eventId);
+  return hits;
 }
 
 function translate(error: unknown): unknown {

@@ -7,7 +7,8 @@ import { milestoneFacts } from './milestones.js';
 
 /**
  * The PostgreSQL twin of SqliteMilestonesProjection: runs after the status projection in the
- * same transaction and rewrites the milestone rows of every agreement the batch touched.
+ * same transaction and rewrites the milestone rows of every agreement the batch touched, in
+ * three statements whatever the batch size.
  */
 export class PostgresMilestonesProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
   readonly name = 'milestones';
@@ -16,31 +17,27 @@ export class PostgresMilestonesProjection implements InlineProjection<pg.PoolCli
   constructor(private readonly suffix = '') {}
 
   async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
-    for (const id of byStream(events).keys()) {
-      const [row] = (
-        await client.query<{ state: string }>(
-          `SELECT state FROM agreement_status${this.suffix} WHERE id = $1`,
-          [id],
-        )
-      ).rows;
-      if (!row) continue;
-      await client.query(`DELETE FROM milestones${this.suffix} WHERE agreement_id = $1`, [id]);
-      const facts = milestoneFacts(JSON.parse(row.state) as Agreement);
-      if (facts.length === 0) continue;
-      await client.query(
-        `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, met_on)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-        [
-          facts.map((f) => f.agreementId),
-          facts.map((f) => f.milestoneId),
-          facts.map((f) => f.kind),
-          facts.map((f) => f.description),
-          facts.map((f) => f.owner),
-          facts.map((f) => f.dueOn),
-          facts.map((f) => f.metOn ?? null),
-        ],
-      );
-    }
+    const ids = [...byStream(events).keys()];
+    const found = await client.query<{ state: string }>(
+      `SELECT state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    await client.query(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ANY($1::text[])`, [ids]);
+    const facts = found.rows.flatMap((row) => milestoneFacts(JSON.parse(row.state) as Agreement));
+    if (facts.length === 0) return;
+    await client.query(
+      `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, met_on)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      [
+        facts.map((f) => f.agreementId),
+        facts.map((f) => f.milestoneId),
+        facts.map((f) => f.kind),
+        facts.map((f) => f.description),
+        facts.map((f) => f.owner),
+        facts.map((f) => f.dueOn),
+        facts.map((f) => f.metOn ?? null),
+      ],
+    );
   }
 
   async reset(client: pg.PoolClient): Promise<void> {

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { initialState, type Agreement, type AgreementState } from '../../domain/agreement.state.js';
 import { byStream } from '../agreement-events.js';
-import { projectStatus } from './status.projection.js';
+import { projectStatus, stateJson } from './status.projection.js';
 
 /** Loads the folded state and version of one agreement from its status row (PostgreSQL). */
 export async function loadPostgresStatusRow(
@@ -23,6 +23,11 @@ export async function loadPostgresStatusRow(
     : { state: initialState(), version: 0 };
 }
 
+/** Rows to one array per column, for INSERT … SELECT * FROM unnest(…). */
+function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, i) => rows.map((row) => row[i]));
+}
+
 /** The PostgreSQL twin of SqliteStatusProjection: the same fold, the same row. */
 export class PostgresStatusProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
   readonly name = 'agreement_status';
@@ -31,41 +36,54 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
   /** `suffix` names the tables it writes: '' for the live ones, '_rebuild' for a rebuild. */
   constructor(private readonly suffix = '') {}
 
+  /** One read, one upsert and one insert of parties for the whole batch, whatever its size. */
   async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
-    for (const [id, stream] of byStream(events)) {
-      const { state: before } = await loadPostgresStatusRow(client, id, this.suffix);
-      const state = projectStatus(before, stream);
+    const groups = byStream(events);
+    const found = await client.query<{ id: string; state: string }>(
+      `SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
+      [[...groups.keys()]],
+    );
+    const before = new Map(found.rows.map((r) => [r.id, JSON.parse(r.state) as Agreement]));
+    const rows: unknown[][] = [];
+    const parties = new Set<string>();
+    for (const [id, stream] of groups) {
+      const state = projectStatus(before.get(id) ?? initialState(), stream);
       if (state.status === 'none') continue;
       const last = stream[stream.length - 1]!;
-      await client.query(
-        `INSERT INTO agreement_status${this.suffix} (id, title, status, version, proposed_on, signed_on, in_force_on,
-           ended_on, last_event_on, last_position, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
-           signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
-           last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`,
-        [
-          id,
-          state.title,
-          state.status,
-          last.version,
-          state.proposedOn,
-          state.signedOn ?? null,
-          state.inForceOn ?? null,
-          state.endedOn ?? null,
-          state.lastEventOn,
-          last.position,
-          JSON.stringify(state),
-        ],
-      );
+      rows.push([
+        id,
+        state.title,
+        state.status,
+        last.version,
+        state.proposedOn,
+        state.signedOn ?? null,
+        state.inForceOn ?? null,
+        state.endedOn ?? null,
+        state.lastEventOn,
+        last.position,
+        stateJson(state),
+      ]);
       // Every party it has ever had, even one that joined and left within this batch.
-      const parties = [...state.parties, ...state.formerParties.map((f) => f.party)];
-      await client.query(
-        `INSERT INTO agreement_parties${this.suffix} (party, agreement_id)
-         SELECT p, $2 FROM unnest($1::text[]) AS p ON CONFLICT DO NOTHING`,
-        [parties, id],
-      );
+      for (const party of state.parties) parties.add(JSON.stringify([party, id]));
+      for (const former of state.formerParties) parties.add(JSON.stringify([former.party, id]));
     }
+    if (rows.length === 0) return;
+    await client.query(
+      `INSERT INTO agreement_status${this.suffix} (id, title, status, version, proposed_on, signed_on, in_force_on,
+         ended_on, last_event_on, last_position, state)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::bigint[], $11::text[])
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
+         signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
+         last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`,
+      columns(rows, 11),
+    );
+    const pairs = [...parties].map((p) => JSON.parse(p) as [string, string]);
+    await client.query(
+      `INSERT INTO agreement_parties${this.suffix} (party, agreement_id)
+       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      columns(pairs, 2),
+    );
   }
 
   async reset(client: pg.PoolClient): Promise<void> {
