@@ -217,6 +217,49 @@ describe('PostgreSQL event store: PostgreSQL only', () => {
     }
   });
 
+  it('commits the neighbours of an append whose projection fails, and writes nothing of that one', async () => {
+    const picky: PostgresProjection = {
+      name: 'picky',
+      apply: async (_client, events) => {
+        if (events.some((e) => e.type === 'Poison')) throw new Error('the projection refuses poison');
+      },
+      reset: async () => undefined,
+    };
+    const { store } = await open({ projections: [picky] });
+    const head = await store.head();
+    const types = ['Fine', 'Fine', 'Poison', 'Fine', 'Fine'];
+    // Issued together: one batch, one transaction, until the poison makes it fall back.
+    const outcomes = await Promise.allSettled(
+      types.map((type) => store.append(`n-${randomUUID()}`, [newEvent(type), newEvent(type)])),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({
+      message: 'the projection refuses poison',
+    });
+    const feed = await store.readAll({ after: head });
+    expect(feed.map((e) => e.type)).toEqual(Array(8).fill('Fine'));
+    expect(feed.map((e) => e.position)).toEqual(Array.from({ length: 8 }, (_, i) => head + 1 + i));
+  });
+
+  it('answers the second of two identical appends issued together as a duplicate', async () => {
+    const { store } = await open();
+    const stream = `twice-${randomUUID()}`;
+    const batch = [
+      { ...newEvent('One'), eventId: randomUUID() },
+      { ...newEvent('Two'), eventId: randomUUID() },
+    ];
+    const [first, second] = await Promise.all([store.append(stream, batch), store.append(stream, batch)]);
+    expect(first.duplicate).toBe(false);
+    expect(second).toEqual({ events: first.events, version: 2, duplicate: true });
+    expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+  });
+
   it('answers StoreUnavailable when the database cannot be reached', async () => {
     const pool = createPool('postgres://nobody:wrong@127.0.0.1:1/none', { connectionTimeoutMs: 2000 });
     const store = await PostgresEventStore.open(pool, {}).catch((error: unknown) => error);
