@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, TEST_ADMIN_KEY, type RunningApp } from '../support/app.js';
+import { startApp, TEST_ADMIN_KEY, testDatabaseKind, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
+import { createTestDatabase } from '../support/postgres.js';
 
 /** Resolves once `predicate` holds; gives up (failing the test) after 20 s rather than hanging. */
 async function until(predicate: () => boolean): Promise<void> {
@@ -70,6 +71,18 @@ async function startProxy() {
   };
 }
 
+/** One database that outlives the apps started on it: a SQLite file, or a PostgreSQL database. */
+async function lastingDatabase(
+  dir: string,
+): Promise<{ start(): Promise<RunningApp>; drop(): Promise<void> }> {
+  if (testDatabaseKind() === 'postgres') {
+    const database = await createTestDatabase();
+    return { start: () => startApp({ databaseUrl: database.url }), drop: () => database.drop() };
+  }
+  const dbFile = join(dir, 'restart.db');
+  return { start: () => startApp({ dbFile }), drop: async () => {} };
+}
+
 const propose = (id: string, occurredOn = '1960-01-06') => ({
   id,
   title: `Agreement ${id}`,
@@ -102,8 +115,8 @@ describe('GET /api/events/live (server-sent events)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('resumes from Last-Event-ID after the server restarts, and delivers every event exactly once', async () => {
-    const dbFile = join(dir, 'restart.db');
-    const first = await startApp({ dbFile });
+    const database = await lastingDatabase(dir);
+    const first = await database.start();
     apps.push(first);
     const proxy = await startProxy();
     try {
@@ -128,7 +141,7 @@ describe('GET /api/events/live (server-sent events)', () => {
       await until(() => source.readyState === EventSource.CONNECTING);
 
       // The application restarts on the same database; events are recorded before the client is back.
-      const second = await startApp({ dbFile });
+      const second = await database.start();
       apps.push(second);
       const again = api(second.url);
       await again.post('/api/agreements/usa-jpn-live/events', consultation('while away, 1'));
@@ -151,6 +164,8 @@ describe('GET /api/events/live (server-sent events)', () => {
       expect(proxy.lastEventIds.filter(Boolean).at(-1)).toBe(String(stored[3].position));
     } finally {
       await proxy.close();
+      for (const app of apps.splice(0)) await app.close();
+      await database.drop();
     }
   });
 
