@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config/app.config.js';
+import type { DatabaseConfig } from '../src/config/app.config.js';
+import { createPool } from '../src/database/postgres.database.js';
 import { openSqlite } from '../src/database/sqlite.database.js';
-import { rebuildProjections, type RebuildProgress } from '../src/projections/rebuild.js';
+import { rebuildPostgresProjections } from '../src/projections/postgres-rebuild.js';
+import {
+  rebuildProjections,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+} from '../src/projections/rebuild.js';
 
 /**
  * npm run projections:rebuild [-- --batch-size N] [-- --every N]
@@ -40,21 +48,31 @@ function reporter(every: number): (p: RebuildProgress) => void {
   };
 }
 
+/** The configured database, and the rebuild that fits it. */
+async function openTarget(
+  database: DatabaseConfig,
+): Promise<{ rebuild(options: RebuildOptions): Promise<RebuildResult>; close(): Promise<void> }> {
+  if (database.kind === 'postgres') {
+    const pool = createPool(database.url, { ...database.pool, max: 2 });
+    return { rebuild: (options) => rebuildPostgresProjections(pool, options), close: () => pool.end() };
+  }
+  const { dataSource, db } = await openSqlite(database.file);
+  // This connection writes only the *_rebuild tables and its checkpoint: a commit lost to a
+  // power cut is redone from the checkpoint, so it need not wait for an fsync per batch.
+  db.pragma('synchronous = NORMAL');
+  return { rebuild: (options) => rebuildProjections(db, options), close: () => dataSource.destroy() };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const batchSize = option('batch-size', 10_000);
   const every = option('every', 100_000);
-  if (config.database.kind !== 'sqlite') {
-    throw new ConfigError(
-      'projections:rebuild replays into SQLite read models; DATABASE_URL names another database',
-    );
-  }
-  const { dataSource, db } = await openSqlite(config.database.file);
+  const target = await openTarget(config.database);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
   try {
-    const result = await rebuildProjections(db, {
+    const result = await target.rebuild({
       batchSize,
       onProgress: reporter(every),
       signal: controller.signal,
@@ -75,7 +93,7 @@ async function main(): Promise<void> {
       process.exitCode = 130;
     }
   } finally {
-    await dataSource.destroy();
+    await target.close();
   }
 }
 
