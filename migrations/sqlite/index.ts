@@ -4,4 +4,9 @@ import { Accountability1764288000010 } from './1764288000010-accountability.js';
 import { Security1764288000020 } from './1764288000020-security.js';
 
 /** Listed explicitly: an ESM build has no glob loading of migration files. */
-export const sqliteMigrations = [EventStore1764288000000, ReadModels1764288000001, Accountability1764288000010, Security1764288000020];
+export const sqliteMigrations = [
+  EventStore1764288000000,
+  ReadModels1764288000001,
+  Accountability1764288000010,
+  Security1764288000020,
+];
