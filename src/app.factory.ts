@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { setUpOpenApi } from './http/openapi.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { frameworkErrors, jsonBodyParser } from './http/json-body.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { isValidRequestId } from './http/request-context.js';
 
@@ -20,11 +21,25 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // The live feed takes the key as ?access_token= (EventSource sends no headers): never log it.
+            serializers: {
+              req: (req: { method: string; url: string; id: string }) => ({
+                method: req.method,
+                url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'),
+                requestId: req.id,
+              }),
+            },
+          },
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
     clientErrorHandler,
+    frameworkErrors,
     genReqId: (req: { headers: Record<string, unknown> }) => {
       const given = req.headers['x-request-id'];
       return isValidRequestId(given) ? given : randomUUID();
@@ -50,6 +65,7 @@ export async function createApp(
   registries.set(app, routes);
   // The API speaks JSON only: any other body is refused with 415 before it reaches a route.
   fastify.removeContentTypeParser(['text/plain']);
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   fastify.addHook('onSend', async (request, reply) => {
     void reply.headers(securityHeaders(request.url));
     void reply.header('x-request-id', request.id);
