@@ -65,7 +65,7 @@ async function openTarget(
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const batchSize = option('batch-size', 10_000);
+  const batchSize = option('batch-size', 50_000);
   const every = option('every', 100_000);
   const target = await openTarget(config.database);
   const controller = new AbortController();

@@ -20,7 +20,10 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  /** Events read and applied per transaction. */
+  /**
+   * Events read and applied per transaction (default 50,000). Each agreement touched in a
+   * batch costs one status write, so larger batches write less; they hold more in memory.
+   */
   batchSize?: number;
   onProgress?: (progress: RebuildProgress) => void;
   /** Stops after the current batch; the checkpoint lets the next run resume there. */
@@ -60,7 +63,7 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
 }
 
 async function replay(db: Database, options: RebuildOptions, started: number): Promise<RebuildResult> {
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 50_000;
   const projections = sqliteReadModels(REBUILD_SUFFIX, { cache: new StateCache() });
   const tables = projections.flatMap((p) => p.tables);
   const store = new SqliteEventStore(db, options.upcasters ? { upcasters: options.upcasters } : {});
@@ -87,6 +90,8 @@ async function replay(db: Database, options: RebuildOptions, started: number): P
   for (;;) {
     // Catch up outside the swap, batch by batch, so a running server is held up only briefly.
     for (;;) {
+      // Let the event loop turn between batches: signals, and a server sharing the connection, get their turn.
+      await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) return result(false);
       const batch = await store.readAll({ after: position, limit: batchSize });
       if (batch.length === 0) break;

@@ -31,9 +31,10 @@ export const stateJson = (state: Agreement): string => JSON.stringify(state);
  * would depend on how events were batched, and a rebuilt row differ from the inline one.
  */
 function withoutUndefined(state: AgreementState): AgreementState {
-  for (const value of Object.values(state)) {
-    if (value === undefined) {
-      return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) as AgreementState;
+  const fields = state as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    if (fields[key] === undefined) {
+      return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as AgreementState;
     }
   }
   return state;
