@@ -108,7 +108,9 @@ export class ProcessMeter {
     this.peakKb = 0;
     this.cpuAtStart = cpuMs(this.pid) ?? 0;
     this.sample();
-    this.timer = setInterval(() => this.sample(), 50);
+    clearInterval(this.timer);
+    // Unref'd: a meter left running never keeps the benchmark from exiting.
+    this.timer = setInterval(() => this.sample(), 50).unref();
     return this;
   }
 

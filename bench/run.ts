@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, runLoadRaw, summarize, type RawLoad, type RequestFactory } from './load.js';
@@ -315,6 +315,8 @@ function machine() {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  // Other work on the machine moves every figure: the load average says how much there was.
+  const loadAtStart = loadavg().map((x) => round2(x));
   log(`${quick ? 'quick run' : 'full run'}; working in ${work}`);
   const ceiling = await startServer('hello-world', 'dist/bench/hello-world.js', {}, '/');
   await appScenarios(ceiling);
@@ -325,7 +327,7 @@ async function main(): Promise<void> {
   const results = {
     date: startedAt.toISOString(),
     quick,
-    machine: machine(),
+    machine: { ...machine(), loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => round2(x)) } },
     profile,
     rows,
     goals,
@@ -336,7 +338,11 @@ async function main(): Promise<void> {
   console.log(
     `\nTreaty Ledger benchmark, ${results.date.slice(0, 10)}${quick ? ' (quick run: small seeds, short runs)' : ''}`,
   );
-  console.log(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Node.js ${m.node}\n`);
+  console.log(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Node.js ${m.node}`);
+  const load = m.loadAverage;
+  console.log(
+    `load average (1, 5, 15 min): ${load.atStart.join(', ')} at the start, ${load.atEnd.join(', ')} at the end\n`,
+  );
   console.log(resultsTable(rows));
   console.log(`\n${goalsTable(goals)}\n`);
   console.log(`Wrote ${out}`);
