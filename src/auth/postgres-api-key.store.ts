@@ -52,9 +52,12 @@ export class PostgresApiKeyStore implements ApiKeyStore {
       parties: input.parties,
       createdAt: new Date().toISOString(),
     };
-    await rows(
+    // Instances starting together on a fresh database may each create the ADMIN_API_KEY
+    // admin: the first insert wins and the others get its record, the same key either way.
+    const inserted = await rows<Row>(
       this.pool,
-      'INSERT INTO api_keys (id, name, role, parties, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      `INSERT INTO api_keys (id, name, role, parties, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key_hash) DO NOTHING RETURNING *`,
       [
         record.keyId,
         record.name,
@@ -64,6 +67,12 @@ export class PostgresApiKeyStore implements ApiKeyStore {
         record.createdAt,
       ],
     );
+    if (inserted.length === 0) {
+      const [existing] = await rows<Row>(this.pool, 'SELECT * FROM api_keys WHERE key_hash = $1', [
+        hashKey(key),
+      ]);
+      return { key, record: toRecord(existing!) };
+    }
     return { key, record };
   }
 
