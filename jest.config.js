@@ -44,6 +44,11 @@ export default {
         '<rootDir>/test/http/**/*.e2e-spec.ts',
         '<rootDir>/test/read/**/*.e2e-spec.ts',
         '<rootDir>/test/live/**/*.e2e-spec.ts',
+        // These reach the database only through the API; the other security and audit suites also
+        // open the SQLite file or run the CLI on it, so they stay on SQLite.
+        '<rootDir>/test/audit/export.e2e-spec.ts',
+        '<rootDir>/test/security/first-start.e2e-spec.ts',
+        '<rootDir>/test/security/idempotency.e2e-spec.ts',
       ],
       setupFiles: ['<rootDir>/test/support/on-postgres.ts'],
     },
