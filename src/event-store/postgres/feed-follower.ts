@@ -71,9 +71,11 @@ export class FeedFollower {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.reconnect);
+    // Deliver what is already queued (this instance's last commits), then take nothing more.
+    await this.chain;
+    this.stopped = true;
     await this.chain;
     const listener = this.listener;
     this.listener = undefined;
