@@ -84,6 +84,7 @@ function reviewDue(a: Agreement): IsoDate | undefined {
 function withDerivedDates(a: Agreement): Agreement {
   const termEndsOn = a.renewedUntil ?? termEnd(a);
   const nextReviewDue = a.lastReview?.nextReviewDue ?? reviewDue(a);
+  if (termEndsOn === a.termEndsOn && nextReviewDue === a.nextReviewDue) return a;
   const { termEndsOn: _t, nextReviewDue: _n, ...rest } = a;
   return { ...rest, ...(termEndsOn ? { termEndsOn } : {}), ...(nextReviewDue ? { nextReviewDue } : {}) };
 }
@@ -114,9 +115,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       accessions: {},
       provisions: [...d.provisions],
       objectives: [...(d.objectives ?? [])],
-      termMonths: d.termMonths,
-      reviewEveryMonths: d.reviewEveryMonths,
-      facilitator: d.facilitator,
+      // Optional fields are absent rather than undefined, so a state survives a JSON round trip unchanged.
+      ...(d.termMonths !== undefined ? { termMonths: d.termMonths } : {}),
+      ...(d.reviewEveryMonths !== undefined ? { reviewEveryMonths: d.reviewEveryMonths } : {}),
+      ...(d.facilitator !== undefined ? { facilitator: d.facilitator } : {}),
       termsVersion: 1,
       proposedOn: on,
       exerciseCount: 0,
@@ -158,8 +160,8 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
         termsVersion: a.termsVersion + 1,
         provisions: c.provisions ? [...c.provisions] : a.provisions,
         objectives: c.objectives ? [...c.objectives] : a.objectives,
-        termMonths: c.termMonths ?? a.termMonths,
-        reviewEveryMonths: c.reviewEveryMonths ?? a.reviewEveryMonths,
+        ...(c.termMonths !== undefined ? { termMonths: c.termMonths } : {}),
+        ...(c.reviewEveryMonths !== undefined ? { reviewEveryMonths: c.reviewEveryMonths } : {}),
       };
     }
     case 'AgreementWithdrawn': {

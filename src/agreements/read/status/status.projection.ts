@@ -16,29 +16,13 @@ export function projectStatus(state: AgreementState, events: readonly StoredEven
   let next = state;
   for (const e of events) {
     const event = toAgreementEvent(e);
-    if (event) next = withoutUndefined(evolve(next, event));
+    if (event) next = evolve(next, event);
   }
   return next;
 }
 
 /** The stored text of a state. */
 export const stateJson = (state: Agreement): string => JSON.stringify(state);
-
-/**
- * Drops top-level keys whose value is undefined (as JSON would). `evolve` spreads objects,
- * so a key left undefined by one event and set by a later one would keep its early place
- * in memory but move to the end after a JSON round trip: without this, the stored text
- * would depend on how events were batched, and a rebuilt row differ from the inline one.
- */
-function withoutUndefined(state: AgreementState): AgreementState {
-  const fields = state as unknown as Record<string, unknown>;
-  for (const key in fields) {
-    if (fields[key] === undefined) {
-      return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as AgreementState;
-    }
-  }
-  return state;
-}
 
 interface Statements {
   load: Statement<[string], StatusRow>;
