@@ -39,3 +39,22 @@ export interface ApiKeyStore {
 }
 
 export const API_KEY_STORE = Symbol('ApiKeyStore');
+
+/** An `api_keys` row as both databases return it. */
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: Role;
+  parties: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export const apiKeyRecordOf = (r: ApiKeyRow): ApiKeyRecord => ({
+  keyId: r.id,
+  name: r.name,
+  role: r.role,
+  parties: JSON.parse(r.parties) as string[],
+  createdAt: r.created_at,
+  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+});

@@ -4,42 +4,26 @@ import {
   hashKey,
   newKeyId,
   newSecretKey,
+  apiKeyRecordOf,
   type ApiKeyRecord,
+  type ApiKeyRow,
   type ApiKeyStore,
   type Principal,
   type Role,
 } from './api-key.js';
-
-interface Row {
-  id: string;
-  name: string;
-  role: Role;
-  parties: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toRecord = (r: Row): ApiKeyRecord => ({
-  keyId: r.id,
-  name: r.name,
-  role: r.role,
-  parties: JSON.parse(r.parties) as string[],
-  createdAt: r.created_at,
-  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
-});
 
 /** The PostgreSQL twin of SqliteApiKeyStore: a key created or revoked on any instance counts at once on all. */
 export class PostgresApiKeyStore implements ApiKeyStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async findByKey(key: string): Promise<Principal | undefined> {
-    const [row] = await rows<Row>(
+    const [row] = await rows<ApiKeyRow>(
       this.pool,
       'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [hashKey(key)],
     );
     if (!row) return undefined;
-    const { keyId, name, role, parties } = toRecord(row);
+    const { keyId, name, role, parties } = apiKeyRecordOf(row);
     return { keyId, name, role, parties };
   }
 
@@ -54,7 +38,7 @@ export class PostgresApiKeyStore implements ApiKeyStore {
     };
     // Instances starting together on a fresh database may each create the ADMIN_API_KEY
     // admin: the first insert wins and the others get its record, the same key either way.
-    const inserted = await rows<Row>(
+    const inserted = await rows<ApiKeyRow>(
       this.pool,
       `INSERT INTO api_keys (id, name, role, parties, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (key_hash) DO NOTHING RETURNING *`,
@@ -68,16 +52,18 @@ export class PostgresApiKeyStore implements ApiKeyStore {
       ],
     );
     if (inserted.length === 0) {
-      const [existing] = await rows<Row>(this.pool, 'SELECT * FROM api_keys WHERE key_hash = $1', [
+      const [existing] = await rows<ApiKeyRow>(this.pool, 'SELECT * FROM api_keys WHERE key_hash = $1', [
         hashKey(key),
       ]);
-      return { key, record: toRecord(existing!) };
+      return { key, record: apiKeyRecordOf(existing!) };
     }
     return { key, record };
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return (await rows<Row>(this.pool, 'SELECT * FROM api_keys ORDER BY created_at, id')).map(toRecord);
+    return (await rows<ApiKeyRow>(this.pool, 'SELECT * FROM api_keys ORDER BY created_at, id')).map(
+      apiKeyRecordOf,
+    );
   }
 
   async revoke(id: string): Promise<boolean> {

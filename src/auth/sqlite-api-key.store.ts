@@ -3,36 +3,20 @@ import {
   hashKey,
   newKeyId,
   newSecretKey,
+  apiKeyRecordOf,
   type ApiKeyRecord,
+  type ApiKeyRow,
   type ApiKeyStore,
   type Principal,
   type Role,
 } from './api-key.js';
-
-interface Row {
-  id: string;
-  name: string;
-  role: Role;
-  parties: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toRecord = (r: Row): ApiKeyRecord => ({
-  keyId: r.id,
-  name: r.name,
-  role: r.role,
-  parties: JSON.parse(r.parties) as string[],
-  createdAt: r.created_at,
-  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
-});
 
 /** Looked up on every request (an indexed read): a key created or revoked by the CLI counts at once. */
 export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly byHash;
 
   constructor(private readonly db: Database) {
-    this.byHash = db.prepare<[string], Row>(
+    this.byHash = db.prepare<[string], ApiKeyRow>(
       'SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
     );
   }
@@ -40,7 +24,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   async findByKey(key: string): Promise<Principal | undefined> {
     const row = this.byHash.get(hashKey(key));
     if (!row) return undefined;
-    const { keyId, name, role, parties } = toRecord(row);
+    const { keyId, name, role, parties } = apiKeyRecordOf(row);
     return { keyId, name, role, parties };
   }
 
@@ -69,7 +53,10 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return this.db.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, id').all().map(toRecord);
+    return this.db
+      .prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')
+      .all()
+      .map(apiKeyRecordOf);
   }
 
   async revoke(id: string): Promise<boolean> {

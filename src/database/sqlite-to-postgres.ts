@@ -1,7 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { ChainVerifier } from '../event-store/hashing.js';
-import { eventOf, type EventRow } from '../event-store/postgres/postgres-event-store.js';
+import { eventOf, type EventRow } from '../event-store/event-row.js';
 import { postgresReadModels } from '../projections/postgres-read-models.js';
 import { clientConfig, runPostgresMigrations } from './postgres.database.js';
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { APPEND_LOCK, eventOf, type EventRow } from '../event-store/postgres/postgres-event-store.js';
+import { eventOf, type EventRow } from '../event-store/event-row.js';
+import { APPEND_LOCK } from '../event-store/postgres/postgres-event-store.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { postgresReadModels } from './postgres-read-models.js';
 import { REBUILD_SUFFIX, type RebuildOptions, type RebuildResult } from './rebuild.js';

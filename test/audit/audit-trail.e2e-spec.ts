@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { eventHash, GENESIS_HASH } from '../../src/event-store/hashing.js';
 import { startApp, TEST_ADMIN_KEY, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
+import type { EventRow } from '../../src/event-store/event-row.js';
 
 /**
  * The audit trail: the raw events show every stored column, the hash chain can be
@@ -17,21 +18,6 @@ const B = 'usa-kor-1953';
 
 let running: RunningApp;
 let http: ReturnType<typeof api>;
-
-interface EventRow {
-  position: number;
-  stream_id: string;
-  version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  occurred_on: string;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
 
 function storedRows(streamId: string): EventRow[] {
   const db = new Database(running.dbFile, { readonly: true });

@@ -14,25 +14,11 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
 } from '../event-store.port.js';
+import { eventOf, type EventRow } from '../event-row.js';
 import { eventHash, GENESIS_HASH } from '../hashing.js';
 import type { InlineProjection } from '../projections.js';
 import { UpcasterChain } from '../upcasting.js';
 import { FeedFollower } from './feed-follower.js';
-
-export interface EventRow {
-  position: number;
-  stream_id: string;
-  version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  occurred_on: string;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
 
 interface PendingAppend {
   streamId: string;
@@ -340,24 +326,6 @@ export class PostgresEventStore implements EventStore {
     const event = eventOf(row);
     return raw ? event : this.upcasters.apply(event);
   }
-}
-
-/** A stored row as the port's StoredEvent (not upcast). */
-export function eventOf(row: EventRow): StoredEvent {
-  return {
-    position: row.position,
-    streamId: row.stream_id,
-    version: row.version,
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
-    occurredOn: row.occurred_on,
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }
 
 /** Writes events as they are (positions, hashes and all): the append path and the SQLite copy tool share it. */

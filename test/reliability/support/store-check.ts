@@ -1,3 +1,4 @@
+import { eventOf, type EventRow } from '../../../src/event-store/event-row.js';
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,21 +11,6 @@ import { verifyChain } from '../../../src/event-store/hashing.js';
 import { rebuildProjections } from '../../../src/projections/rebuild.js';
 import { sqliteReadModels } from '../../../src/projections/sqlite-read-models.js';
 
-interface EventRow {
-  position: number;
-  stream_id: string;
-  version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  occurred_on: string;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
-
 export interface StoreFacts {
   /** Every stored event in position order. */
   events: StoredEvent[];
@@ -32,21 +18,6 @@ export interface StoreFacts {
   /** What breaks the store's own promises: gaps, chains, read models that disagree with the events. */
   problems: string[];
 }
-
-const toStored = (r: EventRow): StoredEvent => ({
-  position: r.position,
-  streamId: r.stream_id,
-  version: r.version,
-  eventId: r.event_id,
-  type: r.type,
-  schemaVersion: r.schema_version,
-  data: JSON.parse(r.data) as Record<string, unknown>,
-  metadata: JSON.parse(r.metadata) as StoredEvent['metadata'],
-  occurredOn: r.occurred_on,
-  recordedAt: r.recorded_at,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 /**
  * Every row of a table in a stable order, to compare live read models with rebuilt ones.
@@ -78,7 +49,7 @@ export async function inspectStore(file: string): Promise<StoreFacts> {
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
   const db = new Database(copy);
   try {
-    const events = (db.prepare('SELECT * FROM events ORDER BY position').all() as EventRow[]).map(toStored);
+    const events = (db.prepare('SELECT * FROM events ORDER BY position').all() as EventRow[]).map(eventOf);
     const problems: string[] = [];
     const byEventId = new Map<string, StoredEvent>();
     const streams = new Map<string, StoredEvent[]>();
