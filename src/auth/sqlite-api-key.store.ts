@@ -11,21 +11,39 @@ import {
   type Role,
 } from './api-key.js';
 
-/** Looked up on every request (an indexed read): a key created or revoked by the CLI counts at once. */
+/**
+ * Looked up on every request. Live keys are cached until the database changes under us:
+ * `PRAGMA data_version` moves whenever another connection (the keys CLI) commits, and this
+ * store clears the cache itself when it revokes, so a key created or revoked counts at once.
+ */
 export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly byHash;
+  private readonly dataVersion;
+  private readonly cache = new Map<string, Principal>();
+  private cachedAt = -1;
 
   constructor(private readonly db: Database) {
     this.byHash = db.prepare<[string], ApiKeyRow>(
       'SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
     );
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   async findByKey(key: string): Promise<Principal | undefined> {
-    const row = this.byHash.get(hashKey(key));
+    const version = this.dataVersion.get()!;
+    if (version !== this.cachedAt || this.cache.size > 1000) {
+      this.cache.clear();
+      this.cachedAt = version;
+    }
+    const hash = hashKey(key);
+    const cached = this.cache.get(hash);
+    if (cached) return cached;
+    const row = this.byHash.get(hash);
     if (!row) return undefined;
     const { keyId, name, role, parties } = apiKeyRecordOf(row);
-    return { keyId, name, role, parties };
+    const principal = { keyId, name, role, parties };
+    this.cache.set(hash, principal);
+    return principal;
   }
 
   async create(input: { name: string; role: Role; parties: string[]; key?: string }) {
@@ -60,6 +78,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string): Promise<boolean> {
+    this.cache.clear();
     const info = this.db
       .prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
       .run(new Date().toISOString(), id);

@@ -41,13 +41,20 @@ export function isCalendarDate(value: string): boolean {
 
 /** Adds calendar months, clamping to the month's last day (2020-01-31 + 1 month = 2020-02-29). */
 export function addMonths(date: IsoDate, months: number): IsoDate {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(0);
-  target.setUTCFullYear(y, m - 1 + months, 1);
-  const lastDay = new Date(0);
-  lastDay.setUTCFullYear(target.getUTCFullYear(), target.getUTCMonth() + 1, 0);
-  target.setUTCDate(Math.min(d, lastDay.getUTCDate()));
-  return target.toISOString().slice(0, 10);
+  // Plain arithmetic, no Date objects: evolve calls this for every event of every replay.
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12 + 1;
+  const day = Math.min(d, daysInMonth(year, month));
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */

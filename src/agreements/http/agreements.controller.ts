@@ -117,8 +117,8 @@ export class AgreementsController {
     if (asOf === undefined && knownAt === undefined && version === undefined) {
       const view = await this.queries.execute(new GetAgreement(id));
       if (!view) throw notFound(id);
-      void reply.header('etag', `"${view.version}"`);
-      return view;
+      void reply.header('etag', `"${view.version}"`).type('application/json; charset=utf-8');
+      return view.json;
     }
     const view = await this.queries.execute(
       new GetAgreementAsOf(id, {

@@ -7,7 +7,7 @@ import {
   STATUS_READER,
   type AgreementFilter,
   type AgreementSummary,
-  type AgreementView,
+  type AgreementViewJson,
   type StatusReader,
 } from './status/status.reader.js';
 import type { TimelineEntry } from './timeline/timeline.projection.js';
@@ -18,7 +18,7 @@ import {
   type TimelineReader,
 } from './timeline/timeline.reader.js';
 
-export class GetAgreement extends Query<AgreementView | undefined> {
+export class GetAgreement extends Query<AgreementViewJson | undefined> {
   constructor(readonly id: string) {
     super();
   }
@@ -59,7 +59,7 @@ export class GetAgreementEvents extends Query<Page<StoredEvent, number>> {
 export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
   constructor(@Inject(STATUS_READER) private readonly reader: StatusReader) {}
   execute(q: GetAgreement) {
-    return this.reader.get(q.id);
+    return this.reader.getJson(q.id);
   }
 }
 

@@ -2,7 +2,14 @@ import type pg from 'pg';
 import { rows } from '../../../database/postgres.database.js';
 import type { Agreement } from '../../domain/agreement.state.js';
 import { toPage } from '../page.js';
-import { summaryOf, type AgreementFilter, type AgreementView, type StatusReader } from './status.reader.js';
+import {
+  summaryOf,
+  viewJson,
+  type AgreementFilter,
+  type AgreementView,
+  type AgreementViewJson,
+  type StatusReader,
+} from './status.reader.js';
 
 const asciiLower = (expr: string) =>
   `translate(${expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
@@ -18,6 +25,15 @@ export class PostgresStatusReader implements StatusReader {
       [id],
     );
     return row ? { ...(JSON.parse(row.state) as Agreement), version: row.version } : undefined;
+  }
+
+  async getJson(id: string): Promise<AgreementViewJson | undefined> {
+    const [row] = await rows<{ state: string; version: number }>(
+      this.pool,
+      'SELECT state, version FROM agreement_status WHERE id = $1',
+      [id],
+    );
+    return row ? viewJson(row.state, row.version) : undefined;
   }
 
   async list(filter: AgreementFilter, limit: number, after?: string) {

@@ -1,7 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import type { Agreement } from '../../domain/agreement.state.js';
 import { toPage } from '../page.js';
-import { summaryOf, type AgreementFilter, type AgreementView, type StatusReader } from './status.reader.js';
+import {
+  summaryOf,
+  viewJson,
+  type AgreementFilter,
+  type AgreementView,
+  type AgreementViewJson,
+  type StatusReader,
+} from './status.reader.js';
 
 export class SqliteStatusReader implements StatusReader {
   private readonly getStmt;
@@ -15,6 +22,11 @@ export class SqliteStatusReader implements StatusReader {
   async get(id: string): Promise<AgreementView | undefined> {
     const row = this.getStmt.get(id);
     return row ? { ...(JSON.parse(row.state) as Agreement), version: row.version } : undefined;
+  }
+
+  async getJson(id: string): Promise<AgreementViewJson | undefined> {
+    const row = this.getStmt.get(id);
+    return row ? viewJson(row.state, row.version) : undefined;
   }
 
   async list(filter: AgreementFilter, limit: number, after?: string) {

@@ -27,8 +27,24 @@ export interface AgreementFilter {
   q?: string;
 }
 
+/**
+ * An agreement's status as JSON text: the stored state with its version added, served
+ * without a parse and re-serialisation (the most frequent read of all).
+ */
+export interface AgreementViewJson {
+  json: string;
+  version: number;
+}
+
+/** The stored state text (a JSON object) with `version` appended. */
+export const viewJson = (state: string, version: number): AgreementViewJson => ({
+  json: `${state.slice(0, -1)},"version":${version}}`,
+  version,
+});
+
 export interface StatusReader {
   get(id: string): Promise<AgreementView | undefined>;
+  getJson(id: string): Promise<AgreementViewJson | undefined>;
   list(
     filter: AgreementFilter,
     limit: number,
