@@ -1,38 +1,74 @@
 import type pg from 'pg';
 import { rows } from '../database/postgres.database.js';
-import type { IdempotencyStore, RememberedResponse } from './idempotency.store.js';
+import {
+  entryOf,
+  IN_FLIGHT,
+  type IdempotencyEntry,
+  type IdempotencyStore,
+  type RememberedResponse,
+} from './idempotency.store.js';
 
 interface Row {
   fingerprint: string;
   status: number;
   headers: string;
   body: string;
+  created_at: string;
 }
 
-/** The PostgreSQL twin of SqliteIdempotencyStore: a replay is recognised whichever instance answered first. */
+/**
+ * The PostgreSQL twin of SqliteIdempotencyStore, shared by every instance on the database: the
+ * primary key makes one request own a key (the others find its placeholder and wait), and the
+ * remembered response is replayed whichever instance answered first. Each statement is one
+ * autocommitted row operation, so no lock is held while the request runs.
+ */
 export class PostgresIdempotencyStore implements IdempotencyStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async get(scope: string, key: string): Promise<RememberedResponse | undefined> {
-    const [row] = await rows<Row>(
+  async reserve(scope: string, key: string, fingerprint: string, claimedAt: string): Promise<boolean> {
+    const inserted = await rows(
       this.pool,
-      'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE key_id = $1 AND idem_key = $2',
-      [scope, key],
+      `INSERT INTO idempotency_keys (key_id, idem_key, fingerprint, status, headers, body, created_at)
+       VALUES ($1, $2, $3, $4, '{}', 'null', $5) ON CONFLICT DO NOTHING RETURNING 1`,
+      [scope, key, fingerprint, IN_FLIGHT, claimedAt],
     );
-    if (!row) return undefined;
-    return {
-      fingerprint: row.fingerprint,
-      status: row.status,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      body: JSON.parse(row.body) as unknown,
-    };
+    return inserted.length === 1;
   }
 
-  async save(scope: string, key: string, r: RememberedResponse): Promise<void> {
+  async lookup(scope: string, key: string): Promise<IdempotencyEntry | undefined> {
+    const [row] = await rows<Row>(
+      this.pool,
+      `SELECT fingerprint, status, headers, body, created_at FROM idempotency_keys
+       WHERE key_id = $1 AND idem_key = $2`,
+      [scope, key],
+    );
+    return row && entryOf(row);
+  }
+
+  async takeOver(scope: string, key: string, staleClaimedAt: string, claimedAt: string): Promise<boolean> {
+    const won = await rows(
+      this.pool,
+      `UPDATE idempotency_keys SET created_at = $5
+       WHERE key_id = $1 AND idem_key = $2 AND status = $3 AND created_at = $4 RETURNING 1`,
+      [scope, key, IN_FLIGHT, staleClaimedAt, claimedAt],
+    );
+    return won.length === 1;
+  }
+
+  async save(
+    scope: string,
+    key: string,
+    r: RememberedResponse,
+    claimedAt = new Date().toISOString(),
+  ): Promise<void> {
     await rows(
       this.pool,
       `INSERT INTO idempotency_keys (key_id, idem_key, fingerprint, status, headers, body, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key_id, idem_key) DO UPDATE SET
+         fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status,
+         headers = EXCLUDED.headers, body = EXCLUDED.body
+       WHERE idempotency_keys.status = $8 AND idempotency_keys.created_at = EXCLUDED.created_at`,
       [
         scope,
         key,
@@ -40,8 +76,22 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         r.status,
         JSON.stringify(r.headers),
         JSON.stringify(r.body ?? null),
-        new Date().toISOString(),
+        claimedAt,
+        IN_FLIGHT,
       ],
     );
+  }
+
+  async release(scope: string, key: string, claimedAt: string): Promise<void> {
+    await rows(
+      this.pool,
+      'DELETE FROM idempotency_keys WHERE key_id = $1 AND idem_key = $2 AND status = $3 AND created_at = $4',
+      [scope, key, IN_FLIGHT, claimedAt],
+    );
+  }
+
+  async get(scope: string, key: string): Promise<RememberedResponse | undefined> {
+    const entry = await this.lookup(scope, key);
+    return entry?.state === 'done' ? entry.response : undefined;
   }
 }

@@ -1,39 +1,76 @@
 import type { Database } from 'better-sqlite3';
-import type { IdempotencyStore, RememberedResponse } from './idempotency.store.js';
+import {
+  entryOf,
+  IN_FLIGHT,
+  type IdempotencyEntry,
+  type IdempotencyStore,
+  type RememberedResponse,
+} from './idempotency.store.js';
 
 interface Row {
   fingerprint: string;
   status: number;
   headers: string;
   body: string;
+  created_at: string;
 }
 
+type Key = [scope: string, key: string];
+
 export class SqliteIdempotencyStore implements IdempotencyStore {
-  private readonly getStmt;
+  private readonly reserveStmt;
+  private readonly lookupStmt;
+  private readonly takeOverStmt;
   private readonly saveStmt;
+  private readonly releaseStmt;
 
   constructor(db: Database) {
-    this.getStmt = db.prepare<[string, string], Row>(
-      'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE key_id = ? AND idem_key = ?',
-    );
-    this.saveStmt = db.prepare(
+    // One process serves a SQLite file, so a placeholder found at start was left by a process
+    // that stopped mid-request: without it a retry runs at once rather than waiting out a lease.
+    db.prepare('DELETE FROM idempotency_keys WHERE status = ?').run(IN_FLIGHT);
+    this.reserveStmt = db.prepare<[...Key, string, number, string]>(
       `INSERT OR IGNORE INTO idempotency_keys (key_id, idem_key, fingerprint, status, headers, body, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, '{}', 'null', ?)`,
+    );
+    this.lookupStmt = db.prepare<Key, Row>(
+      'SELECT fingerprint, status, headers, body, created_at FROM idempotency_keys WHERE key_id = ? AND idem_key = ?',
+    );
+    this.takeOverStmt = db.prepare<[string, ...Key, number, string]>(
+      `UPDATE idempotency_keys SET created_at = ?
+       WHERE key_id = ? AND idem_key = ? AND status = ? AND created_at = ?`,
+    );
+    this.saveStmt = db.prepare<[...Key, string, number, string, string, string, number]>(
+      `INSERT INTO idempotency_keys (key_id, idem_key, fingerprint, status, headers, body, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key_id, idem_key) DO UPDATE SET
+         fingerprint = excluded.fingerprint, status = excluded.status,
+         headers = excluded.headers, body = excluded.body
+       WHERE idempotency_keys.status = ? AND idempotency_keys.created_at = excluded.created_at`,
+    );
+    this.releaseStmt = db.prepare<[...Key, number, string]>(
+      'DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ? AND status = ? AND created_at = ?',
     );
   }
 
-  async get(scope: string, key: string): Promise<RememberedResponse | undefined> {
-    const row = this.getStmt.get(scope, key);
-    if (!row) return undefined;
-    return {
-      fingerprint: row.fingerprint,
-      status: row.status,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      body: JSON.parse(row.body) as unknown,
-    };
+  async reserve(scope: string, key: string, fingerprint: string, claimedAt: string): Promise<boolean> {
+    return this.reserveStmt.run(scope, key, fingerprint, IN_FLIGHT, claimedAt).changes === 1;
   }
 
-  async save(scope: string, key: string, r: RememberedResponse): Promise<void> {
+  async lookup(scope: string, key: string): Promise<IdempotencyEntry | undefined> {
+    const row = this.lookupStmt.get(scope, key);
+    return row && entryOf(row);
+  }
+
+  async takeOver(scope: string, key: string, staleClaimedAt: string, claimedAt: string): Promise<boolean> {
+    return this.takeOverStmt.run(claimedAt, scope, key, IN_FLIGHT, staleClaimedAt).changes === 1;
+  }
+
+  async save(
+    scope: string,
+    key: string,
+    r: RememberedResponse,
+    claimedAt = new Date().toISOString(),
+  ): Promise<void> {
     this.saveStmt.run(
       scope,
       key,
@@ -41,7 +78,17 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       r.status,
       JSON.stringify(r.headers),
       JSON.stringify(r.body ?? null),
-      new Date().toISOString(),
+      claimedAt,
+      IN_FLIGHT,
     );
+  }
+
+  async release(scope: string, key: string, claimedAt: string): Promise<void> {
+    this.releaseStmt.run(scope, key, IN_FLIGHT, claimedAt);
+  }
+
+  async get(scope: string, key: string): Promise<RememberedResponse | undefined> {
+    const entry = await this.lookup(scope, key);
+    return entry?.state === 'done' ? entry.response : undefined;
   }
 }

@@ -1,22 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Sqlite from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from '../support/app.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { startApp, testDatabaseKind, type RunningApp } from '../support/app.js';
 import { api, type JsonResponse } from '../support/http.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 /**
  * Idempotency-Key on writes: concurrent duplicates write once and all get the first
  * response; a later replay gets it back marked `idempotent-replayed: true` (also after a
  * restart: it is remembered in the database); another request under the same key is
  * refused with 422; keys belong to one API key; a refusal is remembered like a success.
+ * A request finding another's placeholder row (its request still running, maybe on another
+ * instance) waits for the response stored there; a placeholder left long ago is taken over.
+ * Runs on SQLite, and on PostgreSQL in the jest `postgres` project.
  */
 
 const A = 'usa-jpn-1960';
 const B = 'usa-kor-1953';
 
 let dir: string;
+let database: TestDatabase | undefined;
 let running: RunningApp;
 let http: ReturnType<typeof api>;
 let otherKey: string;
@@ -54,12 +62,12 @@ function expectProblem(res: JsonResponse, status: number): void {
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 }
 
-function createAdminKey(dbFile: string, name: string): Promise<string> {
+function createAdminKey(databaseUrl: string, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['dist/scripts/keys.js', 'create', '--role', 'admin', '--name', name],
-      { env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}` } },
+      { env: { ...process.env, DATABASE_URL: databaseUrl } },
       (error, stdout, stderr) =>
         error
           ? reject(new Error(`keys create failed: ${stderr}`))
@@ -68,11 +76,41 @@ function createAdminKey(dbFile: string, name: string): Promise<string> {
   });
 }
 
+/** A raw statement on the app's database, with `?` parameters on either dialect. */
+async function sql(text: string, params: unknown[] = []): Promise<any[]> {
+  if (database) {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      let n = 0;
+      return (
+        await client.query(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Sqlite(running.dbFile, { timeout: 5000 });
+  try {
+    const statement = db.prepare(text);
+    if (statement.reader) return statement.all(...params);
+    statement.run(...params);
+    return [];
+  } finally {
+    db.close();
+  }
+}
+
 beforeAll(async () => {
   if (!existsSync('dist/scripts/keys.js'))
     throw new Error('Run `npm run build` first: this test runs the keys CLI');
   dir = mkdtempSync(join(tmpdir(), 'treaty-ledger-idem-'));
-  running = await startApp({ dbFile: join(dir, 'test.db') });
+  // One database for the whole file, the restart test starting a new app on it.
+  database = testDatabaseKind() === 'postgres' ? await createTestDatabase() : undefined;
+  running = await startApp(database ? { databaseUrl: database.url } : { dbFile: join(dir, 'test.db') });
   http = api(running.url);
   for (const [path, body] of [
     ['/api/agreements', propose(A, ['USA', 'JPN'])],
@@ -81,12 +119,13 @@ beforeAll(async () => {
   ] as const) {
     expect((await http.post(path, body)).status).toBe(201);
   }
-  otherKey = await createAdminKey(running.dbFile, 'Second admin');
+  otherKey = await createAdminKey(running.databaseUrl, 'Second admin');
   otherAdmin = api(running.url, otherKey);
 });
 
 afterAll(async () => {
   await running.close();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -158,7 +197,7 @@ describe('replays', () => {
     );
     expect(first.status).toBe(201);
     await running.app.close();
-    running = await startApp({ dbFile: running.dbFile });
+    running = await startApp(database ? { databaseUrl: database.url } : { dbFile: running.dbFile });
     http = api(running.url);
     otherAdmin = api(running.url, otherKey);
     const version = await versionOf(A);
@@ -254,5 +293,83 @@ describe('scope and format', () => {
     );
     const replay = await http.post(`/api/agreements/${A}/events`, consult('long key'), withKey(key));
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+});
+
+describe('a placeholder row: the first request with the key still running, maybe on another instance', () => {
+  const events = `/api/agreements/${A}/events`;
+  const rowOf = async (key: string) =>
+    (
+      await sql(
+        'SELECT key_id, fingerprint, status, headers, body FROM idempotency_keys WHERE idem_key = ?',
+        [key],
+      )
+    )[0];
+  /** A request's first response and its row: the row tells the request's key_id and fingerprint. */
+  async function firstUse(body: unknown, key: string) {
+    const res = await http.post(events, body, withKey(key));
+    expect(res.status).toBe(201);
+    return { res, row: await rowOf(key) };
+  }
+  const insertPlaceholder = (keyId: string, key: string, fingerprint: string, createdAt: string) =>
+    sql(
+      `INSERT INTO idempotency_keys (key_id, idem_key, fingerprint, status, headers, body, created_at)
+       VALUES (?, ?, ?, 0, '{}', 'null', ?)`,
+      [keyId, key, fingerprint, createdAt],
+    );
+
+  it('a request finding one waits, then replays the response stored in it, writing nothing', async () => {
+    const probe = await firstUse(consult('waiting'), 'probe-wait');
+    await insertPlaceholder(probe.row.key_id, 'wait-1', probe.row.fingerprint, new Date().toISOString());
+    const before = await totalEvents();
+
+    let settled = false;
+    const waiting = http.post(events, consult('waiting'), withKey('wait-1')).finally(() => {
+      settled = true;
+    });
+    await sleep(300);
+    expect(settled).toBe(false);
+    // The owner (here: this test) stores its response.
+    await sql('UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE idem_key = ?', [
+      probe.row.status,
+      probe.row.headers,
+      probe.row.body,
+      'wait-1',
+    ]);
+    const res = await waiting;
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual(probe.res.body);
+    expect(res.headers.get('etag')).toBe(probe.res.headers.get('etag'));
+    expect(res.headers.get('idempotent-replayed')).toBe('true');
+    expect(await totalEvents()).toBe(before);
+  });
+
+  it('one left long ago (its request died with its instance) is taken over: the request runs, once', async () => {
+    const probe = await firstUse(consult('taken over'), 'probe-stale');
+    await insertPlaceholder(probe.row.key_id, 'stale-1', probe.row.fingerprint, '2000-01-01T00:00:00.000Z');
+    const before = await versionOf(A);
+
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => http.post(events, consult('taken over'), withKey('stale-1'))),
+    );
+    expect(await versionOf(A)).toBe(before + 1);
+    const ran = responses.filter((r) => r.headers.get('idempotent-replayed') !== 'true');
+    expect(ran).toHaveLength(1);
+    expect(ran[0]!.status).toBe(201);
+    expect(ran[0]!.body).toMatchObject({ version: before + 1 });
+    expect(ran[0]!.body.eventId).not.toBe(probe.res.body.eventId);
+    for (const res of responses) {
+      expect({ status: res.status, body: res.body }).toEqual({ status: 201, body: ran[0]!.body });
+    }
+    expect(await rowOf('stale-1')).toMatchObject({ status: 201 });
+  });
+
+  it('one for another request answers 422 without waiting for it, writing nothing', async () => {
+    const probe = await firstUse(consult('mismatch'), 'probe-other');
+    await insertPlaceholder(probe.row.key_id, 'other-1', 'f'.repeat(64), new Date().toISOString());
+    const before = await totalEvents();
+    const res = await http.post(events, consult('mismatch'), withKey('other-1'));
+    expectProblem(res, 422);
+    expect(await totalEvents()).toBe(before);
   });
 });
