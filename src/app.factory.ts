@@ -55,6 +55,8 @@ export async function createApp(
           ? false
           : new ConsoleLogger({ json: true, logLevels: nestLevels(config.logLevel) }),
       abortOnError: false,
+      // JSON only: the parser below is registered by hand; no form bodies (a cross-site form cannot post here).
+      bodyParser: false,
     },
   );
   const fastify = app.getHttpAdapter().getInstance();

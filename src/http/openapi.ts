@@ -118,6 +118,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Event-sourced ledger of defense agreements. Errors are RFC 9457 application/problem+json.',
     )
     .setVersion('0.1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key: npm run keys -- create …' },
+      'apiKey',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const schemas: Record<string, unknown> = {
@@ -166,6 +170,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods as Record<string, Operation>)) {
       Object.assign(operation, OPERATIONS[`${method} ${path}`] ?? {});
+      if (path.startsWith('/api')) {
+        Object.assign(operation, { security: [{ apiKey: [] }] });
+        operation.responses = {
+          '401': problemResponse('No API key, or a revoked one'),
+          '429': problemResponse('Rate limit for this key reached (Retry-After)'),
+          ...(method === 'post'
+            ? {
+                '403': problemResponse(
+                  'This key may not write here (viewer, or a recorder outside its parties)',
+                ),
+                '409': problemResponse(
+                  'Refused by the agreement rules, or IdempotencyKeyInFlight: the same Idempotency-Key is still running elsewhere (Retry-After)',
+                ),
+                '422': problemResponse('Idempotency-Key reused with a different request'),
+              }
+            : {}),
+          // A route's own descriptions win over these generic ones.
+          ...operation.responses,
+        };
+      }
     }
   }
   return document;
