@@ -2,6 +2,7 @@ import { EventStore1764288000000 } from './1764288000000-event-store.js';
 import { ReadModels1764288000001 } from './1764288000001-read-models.js';
 import { Accountability1764288000010 } from './1764288000010-accountability.js';
 import { Security1764288000020 } from './1764288000020-security.js';
+import { PartyMembership1764288000040 } from './1764288000040-party-membership.js';
 
 /** The PostgreSQL twins of migrations/sqlite, under the same names, listed explicitly (ESM has no glob loading). */
 export const postgresMigrations = [
@@ -9,4 +10,5 @@ export const postgresMigrations = [
   ReadModels1764288000001,
   Accountability1764288000010,
   Security1764288000020,
+  PartyMembership1764288000040,
 ];

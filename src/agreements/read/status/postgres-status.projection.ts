@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { initialState, type Agreement, type AgreementState } from '../../domain/agreement.state.js';
 import { byStream } from '../agreement-events.js';
-import { projectStatus, stateJson } from './status.projection.js';
+import { memberships, projectStatus, stateJson } from './status.projection.js';
 
 /** Loads the folded state and version of one agreement from its status row (PostgreSQL). */
 export async function loadPostgresStatusRow(
@@ -45,7 +45,7 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
     );
     const before = new Map(found.rows.map((r) => [r.id, JSON.parse(r.state) as Agreement]));
     const rows: unknown[][] = [];
-    const parties = new Set<string>();
+    const parties: unknown[][] = [];
     for (const [id, stream] of groups) {
       const state = projectStatus(before.get(id) ?? initialState(), stream);
       if (state.status === 'none') continue;
@@ -63,9 +63,8 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
         last.position,
         stateJson(state),
       ]);
-      // Every party it has ever had, even one that joined and left within this batch.
-      for (const party of state.parties) parties.add(JSON.stringify([party, id]));
-      for (const former of state.formerParties) parties.add(JSON.stringify([former.party, id]));
+      // Every party it has ever had, even one that joined and left within this batch, with its dates.
+      for (const m of memberships(state)) parties.push([m.party, id, m.joinedOn, m.leftOn]);
     }
     if (rows.length === 0) return;
     await client.query(
@@ -78,11 +77,13 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
          last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`,
       columns(rows, 11),
     );
-    const pairs = [...parties].map((p) => JSON.parse(p) as [string, string]);
+    // One row per (party, agreement) in the batch; rows whose dates did not change are left alone.
     await client.query(
-      `INSERT INTO agreement_parties${this.suffix} (party, agreement_id)
-       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      columns(pairs, 2),
+      `INSERT INTO agreement_parties${this.suffix} AS p (party, agreement_id, joined_on, left_on)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on
+       WHERE p.joined_on IS DISTINCT FROM excluded.joined_on OR p.left_on IS DISTINCT FROM excluded.left_on`,
+      columns(parties, 4),
     );
   }
 

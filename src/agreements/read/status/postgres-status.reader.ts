@@ -40,7 +40,14 @@ export class PostgresStatusReader implements StatusReader {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    if (filter.party) {
+    if (filter.party && filter.activeOn) {
+      // Only while the party was a member on that date: not before its accession, not after it left.
+      const on = param(filter.activeOn);
+      where.push(
+        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)}
+           AND (joined_on IS NULL OR joined_on <= ${on}) AND (left_on IS NULL OR left_on > ${on}))`,
+      );
+    } else if (filter.party) {
       where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)})`);
     }
     if (filter.status) where.push(`s.status = ${param(filter.status)}`);

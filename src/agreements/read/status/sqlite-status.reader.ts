@@ -32,7 +32,14 @@ export class SqliteStatusReader implements StatusReader {
   async list(filter: AgreementFilter, limit: number, after?: string) {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.party) {
+    if (filter.party && filter.activeOn) {
+      // Only while the party was a member on that date: not before its accession, not after it left.
+      where.push(
+        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?
+           AND (joined_on IS NULL OR joined_on <= ?) AND (left_on IS NULL OR left_on > ?))`,
+      );
+      params.push(filter.party, filter.activeOn, filter.activeOn);
+    } else if (filter.party) {
       where.push('s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?)');
       params.push(filter.party);
     }

@@ -21,13 +21,34 @@ export function projectStatus(state: AgreementState, events: readonly StoredEven
   return next;
 }
 
+export interface Membership {
+  party: string;
+  /** The accession date, or the proposal date for an original party. */
+  joinedOn: string;
+  /** The withdrawal date; null while still a party. */
+  leftOn: string | null;
+}
+
+/**
+ * One row per party the agreement has ever had. A party that left and acceded again is a
+ * current party: its row holds its latest accession and no leaving date.
+ */
+export function memberships(state: Agreement): Membership[] {
+  const rows = new Map<string, Membership>();
+  const joinedOn = (party: string) => state.accessions[party] ?? state.proposedOn;
+  for (const { party, withdrawnOn } of state.formerParties)
+    rows.set(party, { party, joinedOn: joinedOn(party), leftOn: withdrawnOn });
+  for (const party of state.parties) rows.set(party, { party, joinedOn: joinedOn(party), leftOn: null });
+  return [...rows.values()];
+}
+
 /** The stored text of a state. */
 export const stateJson = (state: Agreement): string => JSON.stringify(state);
 
 interface Statements {
   load: Statement<[string], StatusRow>;
   upsert: Statement;
-  party: Statement<[string, string]>;
+  party: Statement<[string, string, string, string | null]>;
 }
 
 const statements = new WeakMap<Database, Map<string, Statements>>();
@@ -50,7 +71,8 @@ function prepare(db: Database, suffix = ''): Statements {
           signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
           last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`),
       party: db.prepare(
-        `INSERT OR IGNORE INTO agreement_parties${suffix} (party, agreement_id) VALUES (?, ?)`,
+        `INSERT INTO agreement_parties${suffix} (party, agreement_id, joined_on, left_on) VALUES (?, ?, ?, ?)
+         ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on`,
       ),
     };
     bySuffix.set(suffix, s);
@@ -66,7 +88,7 @@ export function loadStatusRow(db: Database, id: string): { state: AgreementState
     : { state: initialState(), version: 0 };
 }
 
-/** Who is or was a party: rows of agreement_parties are only written when this changes. */
+/** Who is or was a party: rows of agreement_parties are only written when this changes (each join or leave does). */
 const partiesKey = (state: AgreementState) =>
   state.status === 'none' ? '' : `${state.parties.join()}|${state.formerParties.map((f) => f.party).join()}`;
 
@@ -106,10 +128,9 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
         lastPosition: last.position,
         state: stateJson(state),
       });
-      // Every party it has ever had, even one that joined and left within this batch.
+      // Every party it has ever had, even one that joined and left within this batch, with its dates.
       if (partiesKey(before) !== partiesKey(state)) {
-        for (const party of state.parties) s.party.run(party, id);
-        for (const former of state.formerParties) s.party.run(former.party, id);
+        for (const m of memberships(state)) s.party.run(m.party, id, m.joinedOn, m.leftOn);
       }
       if (cached) cached.state = state;
       else this.cache?.set(id, { state });
