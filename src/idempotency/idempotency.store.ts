@@ -36,14 +36,17 @@ export interface IdempotencyStore {
 /** The status a placeholder row carries: no HTTP response has it. */
 export const IN_FLIGHT = 0;
 
-/** A stored row as an entry: the mapping both adapters share. */
-export function entryOf(row: {
+/** An `idempotency_keys` row as both databases return it. */
+export interface IdempotencyRow {
   fingerprint: string;
   status: number;
   headers: string;
   body: string;
   created_at: string;
-}): IdempotencyEntry {
+}
+
+/** A stored row as an entry: the mapping both adapters share. */
+export function entryOf(row: IdempotencyRow): IdempotencyEntry {
   if (row.status === IN_FLIGHT) {
     return { state: 'in-flight', fingerprint: row.fingerprint, claimedAt: row.created_at };
   }

@@ -4,17 +4,10 @@ import {
   entryOf,
   IN_FLIGHT,
   type IdempotencyEntry,
+  type IdempotencyRow as Row,
   type IdempotencyStore,
   type RememberedResponse,
 } from './idempotency.store.js';
-
-interface Row {
-  fingerprint: string;
-  status: number;
-  headers: string;
-  body: string;
-  created_at: string;
-}
 
 /**
  * The PostgreSQL twin of SqliteIdempotencyStore, shared by every instance on the database: the

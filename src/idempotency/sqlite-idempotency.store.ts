@@ -3,17 +3,10 @@ import {
   entryOf,
   IN_FLIGHT,
   type IdempotencyEntry,
+  type IdempotencyRow as Row,
   type IdempotencyStore,
   type RememberedResponse,
 } from './idempotency.store.js';
-
-interface Row {
-  fingerprint: string;
-  status: number;
-  headers: string;
-  body: string;
-  created_at: string;
-}
 
 type Key = [scope: string, key: string];
 
