@@ -20,7 +20,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   constructor(db: Database) {
     // One process serves a SQLite file, so a placeholder found at start was left by a process
     // that stopped mid-request: without it a retry runs at once rather than waiting out a lease.
-    db.prepare('DELETE FROM idempotency_keys WHERE status = ?').run(IN_FLIGHT);
+    try {
+      db.prepare('DELETE FROM idempotency_keys WHERE status = ?').run(IN_FLIGHT);
+    } catch (error) {
+      // A read-only or locked database still starts (its writes answer 503); the leases cover the rest.
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'SQLITE_READONLY' && code !== 'SQLITE_BUSY') throw error;
+    }
     this.reserveStmt = db.prepare<[...Key, string, number, string]>(
       `INSERT OR IGNORE INTO idempotency_keys (key_id, idem_key, fingerprint, status, headers, body, created_at)
        VALUES (?, ?, ?, ?, '{}', 'null', ?)`,
