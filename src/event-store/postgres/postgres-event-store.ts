@@ -11,6 +11,7 @@ import {
   type AppendResult,
   type EventStore,
   type NewEvent,
+  type PendingAppend,
   type ReadStreamOptions,
   type StoredEvent,
 } from '../event-store.port.js';
@@ -19,14 +20,6 @@ import { eventHash, GENESIS_HASH } from '../hashing.js';
 import type { InlineProjection } from '../projections.js';
 import { UpcasterChain } from '../upcasting.js';
 import { FeedFollower } from './feed-follower.js';
-
-interface PendingAppend {
-  streamId: string;
-  events: readonly NewEvent[];
-  options: AppendOptions;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
 
 export type PostgresProjection = InlineProjection<pg.PoolClient, Promise<void>>;
 

@@ -9,6 +9,7 @@ import {
   type AppendResult,
   type EventStore,
   type NewEvent,
+  type PendingAppend,
   type ReadStreamOptions,
   type StoredEvent,
 } from '../event-store.port.js';
@@ -16,14 +17,6 @@ import { eventOf, type EventRow } from '../event-row.js';
 import { eventHash, GENESIS_HASH } from '../hashing.js';
 import type { InlineProjection } from '../projections.js';
 import { UpcasterChain } from '../upcasting.js';
-
-interface PendingAppend {
-  streamId: string;
-  events: readonly NewEvent[];
-  options: AppendOptions;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
 
 export interface SqliteEventStoreOptions {
   projections?: readonly InlineProjection<Database>[];

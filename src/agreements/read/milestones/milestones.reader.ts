@@ -1,6 +1,6 @@
 import type { IsoDate } from '../../domain/agreement.values.js';
 import type { Page } from '../page.js';
-import type { MilestoneStatus, MilestoneView } from './milestones.js';
+import { judge, type MilestoneKind, type MilestoneStatus, type MilestoneView } from './milestones.js';
 
 /** Milestone list order: due date, agreement, milestone id. */
 export interface MilestoneKey {
@@ -37,3 +37,18 @@ export const keyOfMilestone = (m: MilestoneView): MilestoneKey => ({
   agreementId: m.agreementId,
   milestoneId: m.milestoneId,
 });
+
+/** A `milestones` row as both readers select it (columns aliased to camelCase). */
+export interface MilestoneRow {
+  agreementId: string;
+  milestoneId: string;
+  kind: MilestoneKind;
+  description: string;
+  owner: string;
+  dueOn: string;
+  metOn: string | null;
+}
+
+/** A row judged against today: the same rules whichever database it came from. */
+export const judgeRow = ({ metOn, ...fact }: MilestoneRow, today: string) =>
+  judge(metOn === null ? fact : { ...fact, metOn }, today);

@@ -1,23 +1,15 @@
 import type pg from 'pg';
 import { rows } from '../../../database/postgres.database.js';
 import { toPage } from '../page.js';
-import { ALL_PARTIES, DUE_SOON_DAYS, judge, type MilestoneKind, type MilestoneStatus } from './milestones.js';
+import { ALL_PARTIES, DUE_SOON_DAYS, type MilestoneStatus } from './milestones.js';
 import {
+  judgeRow,
   keyOfMilestone,
+  type MilestoneRow,
   type MilestoneFilter,
   type MilestoneKey,
   type MilestonesReader,
 } from './milestones.reader.js';
-
-interface MilestoneRow {
-  agreementId: string;
-  milestoneId: string;
-  kind: MilestoneKind;
-  description: string;
-  owner: string;
-  dueOn: string;
-  metOn: string | null;
-}
 
 /**
  * The same rules as `judge` (and as the SQLite reader), in SQL, so a status filter pages
@@ -86,7 +78,7 @@ export class PostgresMilestonesReader implements MilestonesReader {
        ORDER BY m.due_on, m.agreement_id, m.milestone_id LIMIT ${param(limit + 1)}`,
       params,
     );
-    const views = found.map(({ metOn, ...fact }) => judge(metOn === null ? fact : { ...fact, metOn }, today));
+    const views = found.map((row) => judgeRow(row, today));
     return toPage(views, limit, keyOfMilestone);
   }
 }

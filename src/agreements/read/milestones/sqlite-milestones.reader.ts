@@ -1,22 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { toPage } from '../page.js';
-import { ALL_PARTIES, DUE_SOON_DAYS, judge, type MilestoneKind, type MilestoneStatus } from './milestones.js';
+import { ALL_PARTIES, DUE_SOON_DAYS, type MilestoneStatus } from './milestones.js';
 import {
+  judgeRow,
   keyOfMilestone,
+  type MilestoneRow,
   type MilestoneFilter,
   type MilestoneKey,
   type MilestonesReader,
 } from './milestones.reader.js';
-
-interface MilestoneRow {
-  agreementId: string;
-  milestoneId: string;
-  kind: MilestoneKind;
-  description: string;
-  owner: string;
-  dueOn: string;
-  metOn: string | null;
-}
 
 const PENDING = '(m.met_on IS NULL OR m.met_on > @today)';
 const SOON = `date(@today, '+${DUE_SOON_DAYS} days')`;
@@ -70,7 +62,7 @@ export class SqliteMilestonesReader implements MilestonesReader {
          ORDER BY m.due_on, m.agreement_id, m.milestone_id LIMIT @limit`,
       )
       .all(params);
-    const views = rows.map(({ metOn, ...fact }) => judge(metOn === null ? fact : { ...fact, metOn }, today));
+    const views = rows.map((row) => judgeRow(row, today));
     return toPage(views, limit, keyOfMilestone);
   }
 }
