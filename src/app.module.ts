@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -21,7 +20,6 @@ export class AppModule {
         CqrsModule.forRoot(),
         PersistenceModule.forRoot(config),
         AuthModule,
-        IdempotencyModule,
         AgreementsModule,
         LiveModule,
         WebModule,

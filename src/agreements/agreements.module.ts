@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
 import { AgreementsController } from './http/agreements.controller.js';
 import { MilestonesController } from './http/milestones.controller.js';
 import { PartiesController } from './http/parties.controller.js';
@@ -21,6 +22,7 @@ import { RecordAgreementEventsHandler } from './write/record-agreement-events.ha
 @Module({
   controllers: [AgreementsController, MilestonesController, TimelineController, PartiesController],
   providers: [
+    IdempotentWrites,
     RecordAgreementEventsHandler,
     GetAgreementHandler,
     ListAgreementsHandler,

@@ -37,6 +37,7 @@ import {
   proposeRequest,
 } from './agreement.requests.js';
 import { agreementMilestonesQuery, milestoneCursor } from './accountability.requests.js';
+import { IdempotentWrites } from '../../idempotency/idempotent-writes.js';
 import { presentEvent } from './event.presenter.js';
 import { TimelinePageCache } from './timeline-page-cache.js';
 
@@ -50,6 +51,7 @@ export class AgreementsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly idempotency: IdempotentWrites,
   ) {}
 
   @Post()
@@ -59,24 +61,26 @@ export class AgreementsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { id, occurredOn, eventId, ...data } = parseOrThrow(proposeRequest, body ?? undefined);
-    const agreementId = id ?? generatedId(data.parties);
-    const result = await this.commands.execute(
-      new RecordAgreementEvents(
-        agreementId,
-        [
-          {
-            type: 'AgreementProposed',
-            data,
-            ...(occurredOn ? { occurredOn } : {}),
-            ...(eventId ? { eventId } : {}),
-          },
-        ],
-        this.context(request, undefined),
-      ),
-    );
-    void reply.header('location', `/api/agreements/${agreementId}`).header('etag', `"${result.version}"`);
-    return { ...result.state, version: result.version };
+    return this.idempotency.run(request, reply, async () => {
+      const { id, occurredOn, eventId, ...data } = parseOrThrow(proposeRequest, body ?? undefined);
+      const agreementId = id ?? generatedId(data.parties);
+      const result = await this.commands.execute(
+        new RecordAgreementEvents(
+          agreementId,
+          [
+            {
+              type: 'AgreementProposed',
+              data,
+              ...(occurredOn ? { occurredOn } : {}),
+              ...(eventId ? { eventId } : {}),
+            },
+          ],
+          this.context(request, undefined),
+        ),
+      );
+      void reply.header('location', `/api/agreements/${agreementId}`).header('etag', `"${result.version}"`);
+      return { ...result.state, version: result.version };
+    });
   }
 
   @Post(':id/events')
@@ -87,14 +91,16 @@ export class AgreementsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const id = parseOrThrow(idParam, rawId, 'id');
-    const { inputs, many } = parseEventRequests(body);
-    const result = await this.commands.execute(
-      new RecordAgreementEvents(id, inputs, this.context(request, expectedVersionOf(request))),
-    );
-    void reply.header('location', `/api/agreements/${id}`).header('etag', `"${result.version}"`);
-    const events = result.events.map(presentEvent);
-    return many ? events : events[0];
+    return this.idempotency.run(request, reply, async () => {
+      const id = parseOrThrow(idParam, rawId, 'id');
+      const { inputs, many } = parseEventRequests(body);
+      const result = await this.commands.execute(
+        new RecordAgreementEvents(id, inputs, this.context(request, expectedVersionOf(request))),
+      );
+      void reply.header('location', `/api/agreements/${id}`).header('etag', `"${result.version}"`);
+      const events = result.events.map(presentEvent);
+      return many ? events : events[0];
+    });
   }
 
   @Get()

@@ -1,13 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { from, lastValueFrom, type Observable } from 'rxjs';
 import { principalOf } from '../auth/api-key.guard.js';
 import { canonicalJson } from '../event-store/hashing.js';
 import { badRequest, ProblemError } from '../http/problem.js';
@@ -25,18 +18,21 @@ const REPLAYED_HEADERS = ['etag', 'location'];
  * refused (422). Server errors (5xx) are not remembered, so a retry after one runs again.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
+export class IdempotentWrites {
   private readonly coordinator: IdempotencyCoordinator;
 
   constructor(@Inject(IDEMPOTENCY_STORE) store: IdempotencyStore) {
     this.coordinator = new IdempotencyCoordinator(store);
   }
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
+  /**
+   * Runs a write route's `handler` under the request's Idempotency-Key, if it sent one.
+   * A plain call from the route, not a Nest interceptor: an interceptor wraps every request
+   * in observables (on a bare Nest hello-world, one interceptor took 23 → 48 µs CPU per request).
+   */
+  async run(request: FastifyRequest, reply: FastifyReply, handler: () => Promise<unknown>): Promise<unknown> {
     const header = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || header === undefined) return next.handle();
+    if (header === undefined) return handler();
     if (typeof header !== 'string' || !KEY.test(header)) {
       throw badRequest('Idempotency-Key', 'format', 'must be 1 to 255 printable ASCII characters');
     }
@@ -44,29 +40,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
-    const execute = () => this.execute(fingerprint, reply, next);
-    return from(
-      this.coordinator.run(scope, header, fingerprint, execute).then(({ response, replayed }) => {
-        if (replayed) void reply.header('idempotent-replayed', 'true');
-        return replay(response, reply);
-      }),
+    const { response, replayed } = await this.coordinator.run(scope, header, fingerprint, () =>
+      this.execute(fingerprint, reply, handler),
     );
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return replay(response, reply);
   }
 
   /** Runs the request; its response to remember, or the error itself when it is a 5xx. */
   private async execute(
     fingerprint: string,
     reply: FastifyReply,
-    next: CallHandler,
+    handler: () => Promise<unknown>,
   ): Promise<RememberedResponse> {
     try {
-      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const body = await handler();
       const headers: Record<string, string> = {};
       for (const name of REPLAYED_HEADERS) {
         const value = reply.getHeader(name);
         if (typeof value === 'string') headers[name] = value;
       }
-      // Every write route answers 201 on success (@HttpCode), applied after interceptors run.
+      // Every write route answers 201 on success (@HttpCode).
       return { fingerprint, status: 201, headers, body };
     } catch (error) {
       const { problem: body, headers } = toProblem(error);
