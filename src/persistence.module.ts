@@ -19,6 +19,7 @@ import type { AppConfig } from './config/app.config.js';
 import { openSqlite, type SqliteHandle } from './database/sqlite.database.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
+import { WorkerWriter } from './event-store/sqlite/sqlite-writer.js';
 import { DATABASE_PROBE, type DatabaseProbe } from './database/database-probe.js';
 import { postgresProviders } from './database/postgres.providers.js';
 import { instrumentStore } from './metrics/instrumented-event-store.js';
@@ -69,10 +70,13 @@ export class PersistenceModule {
         {
           provide: EVENT_STORE,
           inject: [SQLITE, CLOCK, METRICS],
-          useFactory: (sqlite: SqliteHandle, clock: Clock, metrics: Metrics) =>
+          useFactory: async (sqlite: SqliteHandle, clock: Clock, metrics: Metrics) =>
             instrumentStore(
               new SqliteEventStore(sqlite.db, {
-                projections: sqliteReadModels(),
+                // A file gets a writer thread of its own; `:memory:` is visible to this connection only.
+                ...(database.file === ':memory:'
+                  ? { projections: sqliteReadModels() }
+                  : { writer: await WorkerWriter.start(database.file) }),
                 now: () => clock.now(),
               }),
               metrics,

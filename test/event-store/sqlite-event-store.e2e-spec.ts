@@ -9,25 +9,38 @@ import { WrongExpectedVersion, type NewEvent } from '../../src/event-store/event
 import { verifyChain } from '../../src/event-store/hashing.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { UpcasterChain } from '../../src/event-store/upcasting.js';
+import { WorkerWriter } from '../../src/event-store/sqlite/sqlite-writer.js';
 import { eventStoreContract } from './event-store.contract.js';
+
+/** Where the store commits: on the test's thread, or on a writer thread (as the server does). */
+type WriterKind = 'inline' | 'worker';
 
 interface SqliteFixture {
   file: string;
   handle: SqliteHandle;
   store: SqliteEventStore;
+  writer?: WorkerWriter;
   cleanup: () => Promise<void>;
 }
 
 /** A real SQLite file in a fresh temp directory, migrated, with the store on top. */
-async function openStore(options: { upcasters?: UpcasterChain } = {}): Promise<SqliteFixture> {
+async function openStore(
+  kind: WriterKind,
+  options: { upcasters?: UpcasterChain } = {},
+): Promise<SqliteFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
   const file = join(dir, 'events.db');
   const handle = await openSqlite(file);
-  const store = new SqliteEventStore(handle.db, options.upcasters ? { upcasters: options.upcasters } : {});
+  const writer = kind === 'worker' ? await WorkerWriter.start(file) : undefined;
+  const store = new SqliteEventStore(handle.db, {
+    ...(options.upcasters ? { upcasters: options.upcasters } : {}),
+    ...(writer ? { writer } : {}),
+  });
   return {
     file,
     handle,
     store,
+    ...(writer ? { writer } : {}),
     cleanup: async () => {
       await store.close();
       await handle.dataSource.destroy();
@@ -57,14 +70,16 @@ function tamperWithEvent(file: string, position: number): void {
   }
 }
 
-eventStoreContract('SQLite', async (options) => {
-  const fixture = await openStore(options);
-  return {
-    store: fixture.store,
-    tamper: async (position) => tamperWithEvent(fixture.file, position),
-    cleanup: fixture.cleanup,
-  };
-});
+for (const kind of ['inline', 'worker'] as const) {
+  eventStoreContract(`SQLite (${kind} writer)`, async (options) => {
+    const fixture = await openStore(kind, options);
+    return {
+      store: fixture.store,
+      tamper: async (position) => tamperWithEvent(fixture.file, position),
+      cleanup: fixture.cleanup,
+    };
+  });
+}
 
 const metadata = { actor: 'sqlite-test' };
 const newEvent = (data: Record<string, unknown> = { note: 'original' }): NewEvent => ({
@@ -96,95 +111,99 @@ function walCommits(walFile: string): number {
   return commits;
 }
 
-describe('SQLite event store: SQLite only', () => {
-  const opened: SqliteFixture[] = [];
-  async function open(): Promise<SqliteFixture> {
-    const fixture = await openStore();
-    opened.push(fixture);
-    return fixture;
-  }
-  afterEach(async () => {
-    for (const fixture of opened.splice(0)) await fixture.cleanup();
-  });
-
-  it('opens a file database in WAL mode with synchronous=FULL', async () => {
-    const { handle } = await open();
-    expect(handle.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(handle.db.pragma('synchronous', { simple: true })).toBe(2);
-  });
-
-  it('commits appends issued in the same tick in one transaction, refused ones included', async () => {
-    const { file, handle, store } = await open();
-    handle.db.pragma('wal_autocheckpoint = 0');
-    const streams = Array.from({ length: 10 }, () => `group-${randomUUID()}`);
-    for (const s of streams) await store.append(s, [newEvent()]);
-    const walFile = `${file}-wal`;
-
-    // The counter's own check: awaited one by one, five appends are five commits.
-    const start = walCommits(walFile);
-    for (let i = 0; i < 5; i++) await store.append(streams[0]!, [newEvent()]);
-    const afterSequential = walCommits(walFile);
-    expect(afterSequential - start).toBe(5);
-
-    // Fifty appends issued together, ten of them stale, share a single commit.
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) =>
-        store.append(streams[i % 10]!, [newEvent(), newEvent()], i >= 40 ? { expectedVersion: 0 } : {}),
-      ),
-    );
-    expect(walCommits(walFile) - afterSequential).toBe(1);
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(40);
-    for (const o of outcomes.slice(40)) {
-      expect(o.status === 'rejected' && o.reason instanceof WrongExpectedVersion).toBe(true);
+for (const kind of ['inline', 'worker'] as const) {
+  describe(`SQLite event store: SQLite only (${kind} writer)`, () => {
+    const opened: SqliteFixture[] = [];
+    async function open(): Promise<SqliteFixture> {
+      const fixture = await openStore(kind);
+      opened.push(fixture);
+      return fixture;
     }
-    const stored = handle.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
-    expect(stored.n).toBe(10 + 5 + 40 * 2);
+    afterEach(async () => {
+      for (const fixture of opened.splice(0)) await fixture.cleanup();
+    });
+
+    it('opens a file database in WAL mode with synchronous=FULL, on the writing connection too', async () => {
+      const { handle, writer } = await open();
+      expect(handle.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(handle.db.pragma('synchronous', { simple: true })).toBe(2);
+      // The writer thread reads its own connection's settings back when it opens.
+      if (kind === 'worker') expect(writer?.settings).toEqual({ journalMode: 'wal', synchronous: 2 });
+    });
+
+    it('commits appends issued in the same tick in one transaction, refused ones included', async () => {
+      const { file, handle, store } = await open();
+      handle.db.pragma('wal_autocheckpoint = 0');
+      const streams = Array.from({ length: 10 }, () => `group-${randomUUID()}`);
+      for (const s of streams) await store.append(s, [newEvent()]);
+      const walFile = `${file}-wal`;
+
+      // The counter's own check: awaited one by one, five appends are five commits.
+      const start = walCommits(walFile);
+      for (let i = 0; i < 5; i++) await store.append(streams[0]!, [newEvent()]);
+      const afterSequential = walCommits(walFile);
+      expect(afterSequential - start).toBe(5);
+
+      // Fifty appends issued together, ten of them stale, share a single commit.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          store.append(streams[i % 10]!, [newEvent(), newEvent()], i >= 40 ? { expectedVersion: 0 } : {}),
+        ),
+      );
+      expect(walCommits(walFile) - afterSequential).toBe(1);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(40);
+      for (const o of outcomes.slice(40)) {
+        expect(o.status === 'rejected' && o.reason instanceof WrongExpectedVersion).toBe(true);
+      }
+      const stored = handle.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+      expect(stored.n).toBe(10 + 5 + 40 * 2);
+    });
+
+    it('emits on appended$ only once another connection can read the event', async () => {
+      const { file, store } = await open();
+      const reader = new Database(file, { readonly: true });
+      try {
+        const read = reader.prepare('SELECT event_id FROM events WHERE event_id = ?');
+        const seen: boolean[] = [];
+        const subscription = store.appended$.subscribe((e) => seen.push(read.get(e.eventId) !== undefined));
+        await Promise.all([store.append('a', [newEvent(), newEvent()]), store.append('b', [newEvent()])]);
+        subscription.unsubscribe();
+        expect(seen).toEqual([true, true, true]);
+      } finally {
+        reader.close();
+      }
+    });
+
+    it('refuses UPDATE and DELETE on events in the database itself', async () => {
+      const { handle, store } = await open();
+      const { events } = await store.append('a', [newEvent()]);
+      const position = events[0]!.position;
+
+      expect(() =>
+        handle.db.prepare(`UPDATE events SET data = '{"note":"changed"}' WHERE position = ?`).run(position),
+      ).toThrow(/append-only/);
+      expect(() => handle.db.prepare('DELETE FROM events WHERE position = ?').run(position)).toThrow(
+        /append-only/,
+      );
+      expect(await store.readStream('a', { raw: true })).toEqual(events);
+    });
+
+    it('detects an event changed behind the triggers: verifyChain names its position', async () => {
+      const { file, store } = await open();
+      await store.append('a', [newEvent({ note: 'first' }), newEvent({ note: 'second' })]);
+      await store.append('a', [newEvent({ note: 'third' })]);
+      const before = await store.readStream('a', { raw: true });
+      expect(verifyChain(before).valid).toBe(true);
+      const target = before[1]!;
+
+      tamperWithEvent(file, target.position);
+
+      const after = await store.readStream('a', { raw: true });
+      const changed = Buffer.from(JSON.stringify(after[1]!.data));
+      const original = Buffer.from(JSON.stringify(target.data));
+      expect(changed.length).toBe(original.length);
+      expect(changed.filter((byte, i) => byte !== original[i]).length).toBe(1);
+      expect(verifyChain(after)).toEqual({ valid: false, checked: 2, firstInvalidPosition: target.position });
+    });
   });
-
-  it('emits on appended$ only once another connection can read the event', async () => {
-    const { file, store } = await open();
-    const reader = new Database(file, { readonly: true });
-    try {
-      const read = reader.prepare('SELECT event_id FROM events WHERE event_id = ?');
-      const seen: boolean[] = [];
-      const subscription = store.appended$.subscribe((e) => seen.push(read.get(e.eventId) !== undefined));
-      await Promise.all([store.append('a', [newEvent(), newEvent()]), store.append('b', [newEvent()])]);
-      subscription.unsubscribe();
-      expect(seen).toEqual([true, true, true]);
-    } finally {
-      reader.close();
-    }
-  });
-
-  it('refuses UPDATE and DELETE on events in the database itself', async () => {
-    const { handle, store } = await open();
-    const { events } = await store.append('a', [newEvent()]);
-    const position = events[0]!.position;
-
-    expect(() =>
-      handle.db.prepare(`UPDATE events SET data = '{"note":"changed"}' WHERE position = ?`).run(position),
-    ).toThrow(/append-only/);
-    expect(() => handle.db.prepare('DELETE FROM events WHERE position = ?').run(position)).toThrow(
-      /append-only/,
-    );
-    expect(await store.readStream('a', { raw: true })).toEqual(events);
-  });
-
-  it('detects an event changed behind the triggers: verifyChain names its position', async () => {
-    const { file, store } = await open();
-    await store.append('a', [newEvent({ note: 'first' }), newEvent({ note: 'second' })]);
-    await store.append('a', [newEvent({ note: 'third' })]);
-    const before = await store.readStream('a', { raw: true });
-    expect(verifyChain(before).valid).toBe(true);
-    const target = before[1]!;
-
-    tamperWithEvent(file, target.position);
-
-    const after = await store.readStream('a', { raw: true });
-    const changed = Buffer.from(JSON.stringify(after[1]!.data));
-    const original = Buffer.from(JSON.stringify(target.data));
-    expect(changed.length).toBe(original.length);
-    expect(changed.filter((byte, i) => byte !== original[i]).length).toBe(1);
-    expect(verifyChain(after)).toEqual({ valid: false, checked: 2, firstInvalidPosition: target.position });
-  });
-});
+}

@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { EventIdConflict, StoreUnavailable, WrongExpectedVersion } from '../event-store.port.js';
+import type { AppendOutcome, AppendRequest, SqliteAppender } from './sqlite-appender.js';
+
+/** Commits batches of appends: on this thread, or on the writer thread. */
+export interface SqliteWriter {
+  commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** On the calling thread: for `:memory:` databases (no other connection can see them) and tools. */
+export class InlineWriter implements SqliteWriter {
+  constructor(private readonly appender: SqliteAppender) {}
+
+  async commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    return this.appender.commit(batch);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The writing connection's durability settings, as it read them back after opening. */
+export interface WriterSettings {
+  journalMode: string;
+  synchronous: number;
+}
+
+/** What crosses between the threads. */
+export type ToWriter = { type: 'commit'; id: number; batch: readonly AppendRequest[] } | { type: 'close' };
+export type FromWriter =
+  { type: 'ready'; settings: WriterSettings } | { type: 'committed'; id: number; outcomes: EncodedOutcome[] };
+export type EncodedOutcome = Extract<AppendOutcome, { ok: unknown }> | { error: EncodedError };
+type EncodedError =
+  | { kind: 'version'; streamId: string; expected: number; actual: number }
+  | { kind: 'eventId'; eventId: string }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'other'; message: string; code?: string; stack?: string };
+
+/**
+ * A worker thread that owns the writing connection. better-sqlite3 is synchronous, so on the
+ * main thread every group commit's fsync would stop the event loop (measured: about a quarter
+ * of the server's busy time under appends). Here the main thread goes on parsing, deciding and
+ * answering while the writer commits, and gathers the next batch meanwhile. Reads stay on the
+ * main thread's connection: WAL lets them run beside the writer, and a commit is visible to the
+ * next read once it has returned, which is before the append's promise resolves.
+ */
+export class WorkerWriter implements SqliteWriter {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { size: number; resolve(outcomes: AppendOutcome[]): void }>();
+  private failure: Error | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly settings: WriterSettings,
+  ) {
+    worker.unref();
+    worker.on('message', (message: FromWriter) => {
+      if (message.type !== 'committed') return;
+      const waiting = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (this.waiting.size === 0) worker.unref();
+      waiting?.resolve(message.outcomes.map(decodeOutcome));
+    });
+    worker.on('error', (error) => this.fail(error));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.fail(new Error(`the writer thread stopped (exit code ${code})`));
+        resolve();
+      }),
+    );
+  }
+
+  /** Starts the writer on `file` (already migrated) and waits until its connection is open. */
+  static start(file: string): Promise<WorkerWriter> {
+    const worker = new Worker(writerScript(), { workerData: { file } });
+    return new Promise((resolve, reject) => {
+      const failed = (error: Error) => reject(error);
+      worker.once('error', failed);
+      worker.once('exit', (code) => reject(new Error(`the SQLite writer thread exited with ${code}`)));
+      worker.once('message', (message: FromWriter) => {
+        worker.off('error', failed);
+        worker.removeAllListeners('exit');
+        if (message.type === 'ready') resolve(new WorkerWriter(worker, message.settings));
+      });
+    });
+  }
+
+  commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    if (this.failure) return Promise.reject(new StoreUnavailable(this.failure.message));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, { size: batch.length, resolve });
+      // Keep the process alive while a commit is out (a tool may have nothing else pending).
+      this.worker.ref();
+      this.worker.postMessage({ type: 'commit', id, batch } satisfies ToWriter);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWriter);
+    await this.exited;
+  }
+
+  /**
+   * The thread died: whether its last batch committed is unknown, so those appends are answered
+   * 503 (a retry with the same event ids is safe), and so is every later one.
+   */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const [id, { size, resolve }] of this.waiting) {
+      this.waiting.delete(id);
+      resolve(Array.from({ length: size }, () => ({ error: new StoreUnavailable(error.message) })));
+    }
+  }
+}
+
+/** Compiled, the worker sits beside this file; from the TypeScript sources (tests), in dist/. */
+function writerScript(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const name = 'sqlite-writer.worker.js';
+  const candidates = [
+    join(here, name),
+    join(here, '..', '..', '..', 'dist', 'src', 'event-store', 'sqlite', name),
+  ];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found)
+    throw new Error(
+      `The SQLite writer is missing: looked for ${candidates.join(' and ')} (run npm run build)`,
+    );
+  return found;
+}
+
+export function encodeOutcome(outcome: AppendOutcome): EncodedOutcome {
+  if ('ok' in outcome) return outcome;
+  const error = outcome.error;
+  if (error instanceof WrongExpectedVersion) {
+    return {
+      error: { kind: 'version', streamId: error.streamId, expected: error.expected, actual: error.actual },
+    };
+  }
+  if (error instanceof EventIdConflict) return { error: { kind: 'eventId', eventId: error.eventId } };
+  if (error instanceof StoreUnavailable) return { error: { kind: 'unavailable', reason: error.reason } };
+  const { message, code, stack } = error as { message?: unknown; code?: unknown; stack?: unknown };
+  return {
+    error: {
+      kind: 'other',
+      message: String(message ?? error),
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(typeof stack === 'string' ? { stack } : {}),
+    },
+  };
+}
+
+function decodeOutcome(outcome: EncodedOutcome): AppendOutcome {
+  if ('ok' in outcome) return outcome;
+  const e = outcome.error;
+  switch (e.kind) {
+    case 'version':
+      return { error: new WrongExpectedVersion(e.streamId, e.expected, e.actual) };
+    case 'eventId':
+      return { error: new EventIdConflict(e.eventId) };
+    case 'unavailable':
+      return { error: new StoreUnavailable(e.reason) };
+    default: {
+      const error = Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
+      if (e.stack) error.stack = e.stack;
+      return { error };
+    }
+  }
+}
