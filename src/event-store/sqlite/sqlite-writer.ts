@@ -49,7 +49,10 @@ type EncodedError =
  */
 export class WorkerWriter implements SqliteWriter {
   private nextId = 1;
-  private readonly waiting = new Map<number, { size: number; resolve(outcomes: AppendOutcome[]): void }>();
+  private readonly waiting = new Map<
+    number,
+    { size: number; resolve: (outcomes: AppendOutcome[]) => void }
+  >();
   private failure: Error | undefined;
   private readonly exited: Promise<void>;
 
