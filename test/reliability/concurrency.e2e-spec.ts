@@ -129,3 +129,66 @@ describe('concurrent writes to one agreement', () => {
     }
   });
 });
+
+/**
+ * The write side remembers the state its own last append left (no read before deciding). A
+ * second instance on the same file moves the agreement on behind its back: the first must
+ * notice from the store's version check, decide again on the stored row, and never refuse a
+ * correct If-Match because of what it remembered.
+ */
+describe('two instances on one SQLite file, writing in turn to one agreement', () => {
+  let a: RunningApp;
+  let b: RunningApp;
+
+  beforeAll(async () => {
+    a = await startApp();
+    b = await startApp({ dbFile: a.dbFile });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('decides on what the other instance stored, with and without If-Match', async () => {
+    const viaA = api(a.url);
+    const viaB = api(b.url);
+    const id = `turns-${randomUUID().slice(0, 8)}`;
+    expect(
+      (
+        await viaA.post('/api/agreements', {
+          id,
+          title: 'Turns',
+          parties: ['USA', 'JPN'],
+          provisions: ['consultation'],
+          occurredOn: '2000-01-01',
+        })
+      ).status,
+    ).toBe(201);
+    // A remembers version 1 (proposed); B signs for both parties: version 3, signed.
+    const signed = await viaB.post(`/api/agreements/${id}/events`, [
+      { type: 'AgreementSigned', occurredOn: '2000-02-01', data: { party: 'USA' } },
+      { type: 'AgreementSigned', occurredOn: '2000-02-01', data: { party: 'JPN' } },
+    ]);
+    expect(signed.status).toBe(201);
+
+    // A consultation needs a signed agreement: A must decide on B's signatures, not on "proposed".
+    const withoutIfMatch = await viaA.post(`/api/agreements/${id}/events`, consultation(1));
+    expect(withoutIfMatch.status).toBe(201);
+    expect(withoutIfMatch.body.version).toBe(4);
+
+    // B records again; A is sent the true current version and must accept it.
+    expect((await viaB.post(`/api/agreements/${id}/events`, consultation(2))).status).toBe(201);
+    const withIfMatch = await viaA.post(`/api/agreements/${id}/events`, consultation(3), {
+      'if-match': '"5"',
+    });
+    expect(withIfMatch.status).toBe(201);
+    expect(withIfMatch.body.version).toBe(6);
+    // And a stale If-Match is still refused, naming the current version.
+    const stale = await viaA.post(`/api/agreements/${id}/events`, consultation(4), { 'if-match': '"5"' });
+    expect(stale.status).toBe(412);
+    expect(stale.body.currentVersion).toBe(6);
+
+    const status = await viaB.get(`/api/agreements/${id}`);
+    expect(status.body).toMatchObject({ status: 'signed', version: 6, consultationCount: 3 });
+  });
+});

@@ -14,6 +14,7 @@ import { eventDataSchemas, type EventData } from '../domain/agreement.events.js'
 import type { AgreementState } from '../domain/agreement.state.js';
 import { AGREEMENT_STATES, type AgreementStates } from './agreement-states.js';
 import { AccessDenied } from './access-denied.js';
+import { RecentStates } from './recent-states.js';
 import {
   RecordAgreementEvents,
   type EventInput,
@@ -30,6 +31,8 @@ const MAX_ATTEMPTS = 200;
  */
 @CommandHandler(RecordAgreementEvents)
 export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgreementEvents> {
+  private readonly recent = new RecentStates();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AGREEMENT_STATES) private readonly states: AgreementStates,
@@ -63,12 +66,21 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
     if (replay) return replay;
 
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.states.load(agreementId);
-      checkAccess(context.allowedParties, state, commands);
-      if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
-        throw new WrongExpectedVersion(agreementId, context.expectedVersion, version);
+      const remembered = this.recent.get(agreementId);
+      const { state, version } = remembered ?? (await this.states.load(agreementId));
+      let decided: ReturnType<typeof decideAll>;
+      try {
+        if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+          throw new WrongExpectedVersion(agreementId, context.expectedVersion, version);
+        }
+        checkAccess(context.allowedParties, state, commands);
+        decided = decideAll(commands, state);
+      } catch (error) {
+        // A refusal stands only when decided on the stored row: a remembered state may be stale.
+        if (remembered === undefined) throw error;
+        this.recent.delete(agreementId);
+        continue;
       }
-      const decided = decideAll(commands, state);
       const toAppend: NewEvent[] = decided.events.map((e, i) => ({
         ...(inputs[i]?.eventId ? { eventId: inputs[i].eventId } : {}),
         type: e.type,
@@ -78,8 +90,10 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
       }));
       try {
         const result = await this.store.append(agreementId, toAppend, { expectedVersion: version });
+        this.recent.set(agreementId, { state: decided.state, version: result.version });
         return { events: result.events, version: result.version, state: decided.state, duplicate: false };
       } catch (error) {
+        this.recent.delete(agreementId);
         if (!(error instanceof WrongExpectedVersion) || context.expectedVersion !== undefined) throw error;
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
