@@ -12,8 +12,8 @@ export type RebuildableProjection = InlineProjection<Database> & { readonly tabl
 /**
  * Every SQLite read model, in the order they must run (milestones read the status row
  * written just before them). The app applies them inline with `suffix` ''; a rebuild
- * fills `_rebuild` copies with the very same code (and a cache of folded states, which
- * only a rebuild may use: it alone writes its tables).
+ * fills `_rebuild` copies with the very same code. Both may pass a cache of folded states
+ * (StateCache: an entry counts only for the version right after it).
  */
 export function sqliteReadModels(suffix = '', options: { cache?: StateCache } = {}): RebuildableProjection[] {
   return [

@@ -188,7 +188,40 @@ describe('two instances on one SQLite file, writing in turn to one agreement', (
     expect(stale.status).toBe(412);
     expect(stale.body.currentVersion).toBe(6);
 
+    // B commits a milestone; A (whose writer last wrote version 6) records it met: both the
+    // decision and A's read-model writes must start from B's version 7, not from what A cached.
+    const milestone = {
+      milestoneId: 'turns-1',
+      description: 'Turn taken',
+      owner: 'JPN',
+      dueOn: '2001-12-31',
+    };
+    expect(
+      (
+        await viaB.post(`/api/agreements/${id}/events`, {
+          type: 'MilestoneCommitted',
+          occurredOn: '2001-01-01',
+          data: milestone,
+        })
+      ).status,
+    ).toBe(201);
+    const met = await viaA.post(`/api/agreements/${id}/events`, {
+      type: 'MilestoneMet',
+      occurredOn: '2001-06-01',
+      data: { milestoneId: 'turns-1', evidence: 'Done' },
+    });
+    expect(met.status).toBe(201);
+
     const status = await viaB.get(`/api/agreements/${id}`);
-    expect(status.body).toMatchObject({ status: 'signed', version: 6, consultationCount: 3 });
+    expect(status.body).toMatchObject({ status: 'signed', version: 8, consultationCount: 3 });
+    const milestones = await viaB.get(`/api/agreements/${id}/milestones`);
+    expect(milestones.body.items).toEqual([
+      expect.objectContaining({
+        milestoneId: 'turns-1',
+        dueOn: '2001-12-31',
+        metOn: '2001-06-01',
+        status: 'met',
+      }),
+    ]);
   });
 });

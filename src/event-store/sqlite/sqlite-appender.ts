@@ -42,9 +42,11 @@ export class SqliteAppender {
     byEventId: Statement<[string], EventRow>;
   };
 
+  /** `rolledBack` runs whenever work was undone: projections that cache what they wrote forget it. */
   constructor(
     private readonly db: Database,
     private readonly projections: readonly InlineProjection<Database>[] = [],
+    private readonly rolledBack: () => void = () => {},
   ) {
     this.tx = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -89,12 +91,14 @@ export class SqliteAppender {
         } catch (error) {
           this.tx.rollbackTo.run();
           this.tx.release.run();
+          this.rolledBack();
           outcomes.push({ error: translate(error) });
         }
       }
       this.tx.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.rolledBack();
       return batch.map(() => ({ error: translate(error) }));
     }
     return outcomes;

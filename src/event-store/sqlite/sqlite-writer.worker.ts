@@ -1,5 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { StateCache } from '../../agreements/read/status/state-cache.js';
 import { sqliteReadModels } from '../../projections/sqlite-read-models.js';
 import { SqliteAppender } from './sqlite-appender.js';
 import { encodeOutcome, type FromWriter, type ToWriter } from './sqlite-writer.js';
@@ -13,7 +14,9 @@ const { file } = workerData as { file: string };
 const db = new Sqlite(file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
-const appender = new SqliteAppender(db, sqliteReadModels());
+// The states the status and milestones projections last wrote: the next event folds onto them.
+const states = new StateCache(10_000);
+const appender = new SqliteAppender(db, sqliteReadModels('', { cache: states }), () => states.clear());
 
 port.on('message', (message: ToWriter) => {
   if (message.type === 'close') {

@@ -33,8 +33,9 @@ export class SqliteMilestonesProjection implements InlineProjection<Database> {
 
   apply(db: Database, events: readonly StoredEvent[]): void {
     const s = this.statements(db);
-    for (const id of byStream(events).keys()) {
-      const cached = this.cache?.get(id);
+    for (const [id, stream] of byStream(events)) {
+      // The status projection, just before, left the entry at the batch's last version.
+      const cached = this.cache?.before(id, stream[stream.length - 1]!.version + 1);
       const row = cached ? undefined : s.state.get(id);
       const state = cached?.state ?? (row ? (JSON.parse(row.state) as Agreement) : undefined);
       if (!state) continue;

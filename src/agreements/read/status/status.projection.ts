@@ -108,7 +108,7 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
   apply(db: Database, events: readonly StoredEvent[]): void {
     const s = prepare(db, this.suffix);
     for (const [id, stream] of byStream(events)) {
-      const cached = this.cache?.get(id);
+      const cached = this.cache?.before(id, stream[0]!.version);
       const row = cached ? undefined : s.load.get(id);
       const before: AgreementState =
         cached?.state ?? (row ? (JSON.parse(row.state) as Agreement) : initialState());
@@ -132,8 +132,8 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
       if (partiesKey(before) !== partiesKey(state)) {
         for (const m of memberships(state)) s.party.run(m.party, id, m.joinedOn, m.leftOn);
       }
-      if (cached) cached.state = state;
-      else this.cache?.set(id, { state });
+      if (cached) Object.assign(cached, { state, version: last.version });
+      else this.cache?.set(id, { state, version: last.version });
     }
   }
 
