@@ -169,7 +169,7 @@ export class AgreementsController {
       const page = await this.queries.execute(
         new GetTimeline({ agreementId: id }, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, timelineCursor)),
       );
-      body = JSON.stringify(pageBody(page));
+      body = Buffer.from(JSON.stringify(pageBody(page)));
       this.timelinePages.set(key, version, body);
     }
     void reply.type('application/json; charset=utf-8');
