@@ -6,7 +6,7 @@ import type { Row } from './report.js';
 /**
  * Times `npm run projections:rebuild` over the seeded store: events replayed per second of
  * wall time (process start included) and the rebuild's peak RSS. When the script is
- * `… && node <file>.js …`, the compiled file is run directly (this run already compiled
+ * `… && node [--flags] <file>.js …`, the compiled file is run directly (this run already compiled
  * everything), so the figure is the replay, not a build.
  */
 export async function runRebuild(root: string, dbFile: string, events: number): Promise<Row> {
@@ -23,11 +23,19 @@ export async function runRebuild(root: string, dbFile: string, events: number): 
       note: 'npm run projections:rebuild does not exist yet',
     };
   }
-  const direct = /(?:^|&&)\s*node\s+([^\s&;|]+\.js)([^&;|]*)$/.exec(script.trim());
+  const direct = /(?:^|&&)\s*node\s+((?:--\S+\s+)*)([^\s&;|]+\.js)([^&;|]*)$/.exec(script.trim());
   const env = { DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'warn' };
   const started = performance.now();
   const child = direct
-    ? startChild('rebuild', [join(root, direct[1]!), ...direct[2]!.trim().split(/\s+/).filter(Boolean)], env)
+    ? startChild(
+        'rebuild',
+        [
+          ...direct[1]!.trim().split(/\s+/).filter(Boolean),
+          join(root, direct[2]!),
+          ...direct[3]!.trim().split(/\s+/).filter(Boolean),
+        ],
+        env,
+      )
     : startChild('rebuild', ['run', '-s', 'projections:rebuild'], env, 'npm');
   const rss = new ProcessMeter(child.pid).start();
   const code = await child.exited;
@@ -47,7 +55,7 @@ export async function runRebuild(root: string, dbFile: string, events: number): 
     eventsPerSec: reported ? Number(reported.replaceAll(',', '')) : wallRate,
     ...(direct ? { peakRssMB } : {}),
     note:
-      `${direct ? `node ${direct[1]}${direct[2]}` : 'npm run projections:rebuild'}: ` +
+      `${direct ? `node ${direct[1]}${direct[2]}${direct[3]}` : 'npm run projections:rebuild'}: ` +
       `${reported ? 'replay rate as the script reports it; ' : ''}wall clock ${seconds.toFixed(1)} s ` +
       `including process start (${wallRate.toLocaleString('en-US')} events/s)`,
   };

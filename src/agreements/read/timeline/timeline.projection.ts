@@ -44,12 +44,16 @@ export class SqliteTimelineProjection implements InlineProjection<Database> {
     if (!insert) {
       insert = db.prepare(`INSERT INTO timeline${this.suffix}
         (position, agreement_id, version, type, occurred_on, recorded_at, actor, summary)
-        VALUES (@position, @agreementId, @version, @type, @occurredOn, @recordedAt, @actor, @summary)`);
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
       this.inserts.set(db, insert);
     }
     for (const e of events) {
       const entry = timelineEntry(e);
-      if (entry) insert.run(entry);
+      // Positional values: binding by name looks each one up in an object (a rebuild inserts millions).
+      if (entry) {
+        const { position, agreementId, version, type, occurredOn, recordedAt, actor, summary } = entry;
+        insert.run(position, agreementId, version, type, occurredOn, recordedAt, actor, summary);
+      }
     }
   }
 
