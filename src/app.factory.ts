@@ -68,9 +68,10 @@ export async function createApp(
   // The API speaks JSON only: any other body is refused with 415 before it reaches a route.
   fastify.removeContentTypeParser(['text/plain']);
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(securityHeaders(request.url));
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -99,19 +100,24 @@ function nestLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 'debug
   return order.slice(0, upTo + 1);
 }
 
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** Built once: every response gets one of these. */
+const HEADERS_BY_PATH = {
+  api: { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-security-policy': CSP },
+  docs: SECURITY_HEADERS,
+  pages: { ...SECURITY_HEADERS, 'content-security-policy': CSP },
+};
+
 /** Sent on every response; the API's answers are never cached, the pages load nothing from elsewhere. */
 function securityHeaders(url: string): Record<string, string> {
-  const headers: Record<string, string> = {
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
-  };
-  if (url.startsWith('/api')) headers['cache-control'] = 'no-store';
-  if (!url.startsWith('/docs')) {
-    headers['content-security-policy'] =
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-  }
-  return headers;
+  if (url.startsWith('/api')) return HEADERS_BY_PATH.api;
+  return url.startsWith('/docs') ? HEADERS_BY_PATH.docs : HEADERS_BY_PATH.pages;
 }

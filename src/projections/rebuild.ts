@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { StoredEvent } from '../event-store/event-store.port.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
-import type { UpcasterChain } from '../event-store/upcasting.js';
+import { UpcasterChain } from '../event-store/upcasting.js';
 import { StateCache } from '../agreements/read/status/state-cache.js';
 import { sqliteReadModels } from './sqlite-read-models.js';
 
@@ -66,7 +65,7 @@ async function replay(db: Database, options: RebuildOptions, started: number): P
   const batchSize = options.batchSize ?? 50_000;
   const projections = sqliteReadModels(REBUILD_SUFFIX, { cache: new StateCache() });
   const tables = projections.flatMap((p) => p.tables);
-  const store = new SqliteEventStore(db, options.upcasters ? { upcasters: options.upcasters } : {});
+  const readAfter = eventReader(db, options.upcasters ?? new UpcasterChain());
   const headStmt = db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
   const saveCheckpoint = db.prepare<[number, string, string]>(
     'UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ?',
@@ -93,7 +92,7 @@ async function replay(db: Database, options: RebuildOptions, started: number): P
       // Let the event loop turn between batches: signals, and a server sharing the connection, get their turn.
       await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) return result(false);
-      const batch = await store.readAll({ after: position, limit: batchSize });
+      const batch = readAfter(position, batchSize);
       if (batch.length === 0) break;
       applyBatch(batch);
       position = batch[batch.length - 1]!.position;
@@ -116,6 +115,41 @@ async function replay(db: Database, options: RebuildOptions, started: number): P
       .immediate();
     if (swapped) return result(true);
   }
+}
+
+type EventColumns = [number, string, number, string, number, string, string, string, string];
+
+/**
+ * The events after a position, upcast, with the columns the projections read: not the event id
+ * or the chain's hashes (left empty), and rows as arrays rather than objects. A rebuild reads
+ * millions, and reading is a fifth of its time.
+ */
+function eventReader(db: Database, upcasters: UpcasterChain) {
+  const select = db
+    .prepare<[number, number], EventColumns>(
+      `SELECT position, stream_id, version, type, schema_version, data, metadata, occurred_on, recorded_at
+       FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    )
+    .raw();
+  return (after: number, limit: number): StoredEvent[] =>
+    select
+      .all(after, limit)
+      .map(([position, streamId, version, type, schemaVersion, data, metadata, occurredOn, recordedAt]) =>
+        upcasters.apply({
+          position,
+          streamId,
+          version,
+          eventId: '',
+          type,
+          schemaVersion,
+          data: JSON.parse(data) as Record<string, unknown>,
+          metadata: JSON.parse(metadata) as StoredEvent['metadata'],
+          occurredOn,
+          recordedAt,
+          prevHash: '',
+          hash: '',
+        }),
+      );
 }
 
 /** Where to start: a matching checkpoint with its tables resumes; anything else starts afresh. */
