@@ -12,37 +12,46 @@ import {
 } from './api-key.js';
 
 /**
- * Looked up on every request. Live keys are cached until the database changes under us:
- * `PRAGMA data_version` moves whenever another connection (the keys CLI) commits, and this
- * store clears the cache itself when it revokes, so a key created or revoked counts at once.
+ * Looked up on every request. Live keys are cached, by the key as sent (a hit costs no hash),
+ * until the keys change under us: `PRAGMA data_version` moves whenever another connection
+ * commits (the keys CLI, but also this instance's own writer thread on every append), so when
+ * it moves, a count of the keys and of the revoked ones tells whether the cache is still good.
+ * This store clears the cache itself when it revokes, so a key created or revoked counts at once.
  */
 export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly byHash;
   private readonly dataVersion;
+  private readonly keysState;
   private readonly cache = new Map<string, Principal>();
   private cachedAt = -1;
+  private cachedKeys = '';
 
   constructor(private readonly db: Database) {
     this.byHash = db.prepare<[string], ApiKeyRow>(
       'SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
     );
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.keysState = db
+      .prepare<[], string>("SELECT COUNT(*) || ' ' || COUNT(revoked_at) FROM api_keys")
+      .pluck();
   }
 
   async findByKey(key: string): Promise<Principal | undefined> {
     const version = this.dataVersion.get()!;
-    if (version !== this.cachedAt || this.cache.size > 1000) {
-      this.cache.clear();
+    if (version !== this.cachedAt) {
       this.cachedAt = version;
+      const keys = this.keysState.get()!;
+      if (keys !== this.cachedKeys) this.cache.clear();
+      this.cachedKeys = keys;
     }
-    const hash = hashKey(key);
-    const cached = this.cache.get(hash);
+    const cached = this.cache.get(key);
     if (cached) return cached;
-    const row = this.byHash.get(hash);
+    const row = this.byHash.get(hashKey(key));
     if (!row) return undefined;
     const { keyId, name, role, parties } = apiKeyRecordOf(row);
     const principal = { keyId, name, role, parties };
-    this.cache.set(hash, principal);
+    if (this.cache.size >= 1000) this.cache.clear();
+    this.cache.set(key, principal);
     return principal;
   }
 
