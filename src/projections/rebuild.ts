@@ -94,7 +94,16 @@ async function replay(db: Database, options: RebuildOptions, started: number): P
       if (options.signal?.aborted) return result(false);
       const batch = readAfter(position, batchSize);
       if (batch.length === 0) break;
-      applyBatch(batch);
+      // A batch needs to be consistent, not durable: one lost in a crash is replayed from the checkpoint
+      // committed with the batch before it. synchronous=NORMAL skips its fsync (WAL stays safe from
+      // corruption); FULL is back before anything else runs on this connection, the swap included.
+      const synchronous = db.pragma('synchronous', { simple: true }) as number;
+      db.pragma('synchronous = NORMAL');
+      try {
+        applyBatch(batch);
+      } finally {
+        db.pragma(`synchronous = ${synchronous}`);
+      }
       position = batch[batch.length - 1]!.position;
       events += batch.length;
       options.onProgress?.({

@@ -159,11 +159,18 @@ describe(`projection rebuild (seed ${SEED})`, () => {
   it('rebuilds tables equal to the inline ones, row for row', async () => {
     answers = await readEverything();
     const progress: number[] = [];
+    // Batches commit with synchronous=NORMAL; the connection is durable again in between and after.
+    const synchronousInBetween: unknown[] = [];
     const result = await rebuildProjections(db, {
       batchSize: 97,
-      onProgress: (p) => progress.push(p.position),
+      onProgress: (p) => {
+        progress.push(p.position);
+        synchronousInBetween.push(db.pragma('synchronous', { simple: true }));
+      },
     });
     expect(result).toMatchObject({ completed: true, resumedFrom: 0, events: eventCount });
+    expect(new Set(synchronousInBetween)).toEqual(new Set([2]));
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(progress.length).toBe(Math.ceil(eventCount / 97));
     expect(tables()).toEqual(inline);
     expect(await readEverything()).toEqual(answers);
