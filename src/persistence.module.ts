@@ -19,13 +19,15 @@ import type { AppConfig } from './config/app.config.js';
 import { openSqlite, type SqliteHandle } from './database/sqlite.database.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
-import { WorkerWriter } from './event-store/sqlite/sqlite-writer.js';
+import { SqliteAppender } from './event-store/sqlite/sqlite-appender.js';
+import { InlineWriter, WorkerWriter, type SqliteWriter } from './event-store/sqlite/sqlite-writer.js';
 import { DATABASE_PROBE, type DatabaseProbe } from './database/database-probe.js';
 import { postgresProviders } from './database/postgres.providers.js';
 import { instrumentStore } from './metrics/instrumented-event-store.js';
 import { METRICS, Metrics } from './metrics/metrics.js';
 
 export const SQLITE = Symbol('SqliteHandle');
+const SQLITE_WRITER = Symbol('SqliteWriter');
 
 /** Closes the store (flushing queued appends) and then the database, on shutdown. */
 class PersistenceLifecycle implements OnApplicationShutdown {
@@ -60,27 +62,31 @@ export class PersistenceModule {
         { provide: SQLITE, useFactory: () => openSqlite(database.file, { migrate: config.migrationsRun }) },
         { provide: METRICS, useFactory: () => new Metrics() },
         {
-          provide: DATABASE_PROBE,
+          provide: SQLITE_WRITER,
           inject: [SQLITE],
-          useFactory: (sqlite: SqliteHandle): DatabaseProbe => ({
+          // A file gets a writer thread of its own; `:memory:` is visible to this connection only.
+          useFactory: (sqlite: SqliteHandle): Promise<SqliteWriter> =>
+            database.file === ':memory:'
+              ? Promise.resolve(new InlineWriter(new SqliteAppender(sqlite.db, sqliteReadModels())))
+              : WorkerWriter.start(database.file),
+        },
+        {
+          provide: DATABASE_PROBE,
+          inject: [SQLITE, SQLITE_WRITER],
+          useFactory: (sqlite: SqliteHandle, writer: SqliteWriter): DatabaseProbe => ({
             kind: 'sqlite',
-            ping: async () => void sqlite.db.prepare('SELECT 1').get(),
+            ping: async () => {
+              sqlite.db.prepare('SELECT 1').get();
+              // Without its writer the instance can only answer 503 to writes: not ready.
+              writer.check();
+            },
           }),
         },
         {
           provide: EVENT_STORE,
-          inject: [SQLITE, CLOCK, METRICS],
-          useFactory: async (sqlite: SqliteHandle, clock: Clock, metrics: Metrics) =>
-            instrumentStore(
-              new SqliteEventStore(sqlite.db, {
-                // A file gets a writer thread of its own; `:memory:` is visible to this connection only.
-                ...(database.file === ':memory:'
-                  ? { projections: sqliteReadModels() }
-                  : { writer: await WorkerWriter.start(database.file) }),
-                now: () => clock.now(),
-              }),
-              metrics,
-            ),
+          inject: [SQLITE, SQLITE_WRITER, CLOCK, METRICS],
+          useFactory: (sqlite: SqliteHandle, writer: SqliteWriter, clock: Clock, metrics: Metrics) =>
+            instrumentStore(new SqliteEventStore(sqlite.db, { writer, now: () => clock.now() }), metrics),
         },
         {
           provide: AGREEMENT_STATES,

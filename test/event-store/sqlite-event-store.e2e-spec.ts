@@ -2,10 +2,15 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite, type SqliteHandle } from '../../src/database/sqlite.database.js';
-import { WrongExpectedVersion, type NewEvent } from '../../src/event-store/event-store.port.js';
+import {
+  StoreUnavailable,
+  WrongExpectedVersion,
+  type NewEvent,
+} from '../../src/event-store/event-store.port.js';
 import { verifyChain } from '../../src/event-store/hashing.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { UpcasterChain } from '../../src/event-store/upcasting.js';
@@ -158,6 +163,20 @@ for (const kind of ['inline', 'worker'] as const) {
       const stored = handle.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
       expect(stored.n).toBe(10 + 5 + 40 * 2);
     });
+
+    // Only a thread can die on its own.
+    if (kind === 'worker') {
+      it('refuses every append as unavailable once its writer thread has died', async () => {
+        const { store, writer } = await open();
+        await store.append('writer-death', [newEvent()]);
+        expect(() => writer!.check()).not.toThrow();
+        // What a crash of the thread looks like from here: it stops, with no answer to what it was sent.
+        await (writer as unknown as { worker: Worker }).worker.terminate();
+        await expect(store.append('writer-death', [newEvent()])).rejects.toBeInstanceOf(StoreUnavailable);
+        expect(() => writer!.check()).toThrow(StoreUnavailable);
+        expect(await store.streamVersion('writer-death')).toBe(1);
+      });
+    }
 
     it('emits on appended$ only once another connection can read the event', async () => {
       const { file, store } = await open();

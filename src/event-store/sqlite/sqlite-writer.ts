@@ -8,6 +8,8 @@ import type { AppendOutcome, AppendRequest, SqliteAppender } from './sqlite-appe
 /** Commits batches of appends: on this thread, or on the writer thread. */
 export interface SqliteWriter {
   commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]>;
+  /** Throws when the writer can take no more commits (for the readiness check). */
+  check(): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,8 @@ export class InlineWriter implements SqliteWriter {
   async commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     return this.appender.commit(batch);
   }
+
+  check(): void {}
 
   async close(): Promise<void> {}
 }
@@ -101,6 +105,10 @@ export class WorkerWriter implements SqliteWriter {
       this.worker.ref();
       this.worker.postMessage({ type: 'commit', id, batch } satisfies ToWriter);
     });
+  }
+
+  check(): void {
+    if (this.failure) throw new StoreUnavailable(this.failure.message);
   }
 
   async close(): Promise<void> {
