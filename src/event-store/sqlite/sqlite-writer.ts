@@ -112,6 +112,8 @@ export class WorkerWriter implements SqliteWriter {
   }
 
   async close(): Promise<void> {
+    // Held until the thread has closed its connection: a tool's last await may be this one.
+    this.worker.ref();
     if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWriter);
     await this.exited;
   }
