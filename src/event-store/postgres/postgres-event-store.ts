@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { Subject } from 'rxjs';
 import { rows } from '../../database/postgres.database.js';
@@ -16,7 +15,7 @@ import {
   type StoredEvent,
 } from '../event-store.port.js';
 import { eventOf, type EventRow } from '../event-row.js';
-import { eventHash, GENESIS_HASH } from '../hashing.js';
+import { chainEvents } from '../chain.js';
 import type { InlineProjection } from '../projections.js';
 import { UpcasterChain } from '../upcasting.js';
 import { FeedFollower } from './feed-follower.js';
@@ -252,25 +251,11 @@ export class PostgresEventStore implements EventStore {
     if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
       throw new WrongExpectedVersion(streamId, options.expectedVersion, current);
     }
-    let prevHash = head?.hash ?? GENESIS_HASH;
     const recordedAt = this.now().toISOString();
-    const result = events.map((e, i) => {
-      const fields = {
-        streamId,
-        version: current + i + 1,
-        eventId: e.eventId ?? randomUUID(),
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? 1,
-        data: e.data,
-        metadata: e.metadata,
-        occurredOn: e.occurredOn,
-        recordedAt,
-      };
-      const hash = eventHash(prevHash, fields);
-      const event = { ...fields, position: position + i, prevHash, hash };
-      prevHash = hash;
-      return event;
-    });
+    const result = chainEvents(streamId, head, events, recordedAt).map((e, i) => ({
+      ...e,
+      position: position + i,
+    }));
     return { events: result, version: current + events.length, duplicate: false };
   }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import {
   EventIdConflict,
@@ -9,7 +8,7 @@ import {
   type StoredEvent,
 } from '../event-store.port.js';
 import { eventOf, type EventRow } from '../event-row.js';
-import { eventHash, GENESIS_HASH } from '../hashing.js';
+import { chainEvents } from '../chain.js';
 import type { InlineProjection } from '../projections.js';
 
 /** One append of a batch: plain data, so it can cross to the writer thread. */
@@ -114,35 +113,18 @@ export class SqliteAppender {
     if (expectedVersion !== undefined && expectedVersion !== current) {
       throw new WrongExpectedVersion(streamId, expectedVersion, current);
     }
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    const stored: StoredEvent[] = events.map((e, i) => {
-      const fields = {
-        streamId,
-        version: current + i + 1,
-        eventId: e.eventId ?? randomUUID(),
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? 1,
-        data: e.data,
-        metadata: e.metadata,
-        occurredOn: e.occurredOn,
-        recordedAt,
-      };
-      const hash = eventHash(prevHash, fields);
+    const stored: StoredEvent[] = chainEvents(streamId, head, events, recordedAt).map((e) => {
       const info = this.stmt.insert.run({
-        ...fields,
-        data: JSON.stringify(fields.data),
-        metadata: JSON.stringify(fields.metadata),
-        prevHash,
-        hash,
+        ...e,
+        data: JSON.stringify(e.data),
+        metadata: JSON.stringify(e.metadata),
       });
-      const event = { ...fields, position: Number(info.lastInsertRowid), prevHash, hash };
-      prevHash = hash;
-      return event;
+      return { ...e, position: Number(info.lastInsertRowid) };
     });
-    const version = current + events.length;
-    this.stmt.upsertStream.run(streamId, version, prevHash);
+    const last = stored[stored.length - 1]!;
+    this.stmt.upsertStream.run(streamId, last.version, last.hash);
     for (const projection of this.projections) projection.apply(this.db, stored);
-    return { events: stored, version, duplicate: false };
+    return { events: stored, version: last.version, duplicate: false };
   }
 
   /** A retried append (same event ids, same stream, in order) returns what was stored. */
