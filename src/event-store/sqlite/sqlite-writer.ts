@@ -50,6 +50,11 @@ type EncodedError =
  * answering while the writer commits, and gathers the next batch meanwhile. Reads stay on the
  * main thread's connection: WAL lets them run beside the writer, and a commit is visible to the
  * next read once it has returned, which is before the append's promise resolves.
+ *
+ * Should the thread die, the appends it held are answered 503 (whether its last batch committed
+ * is unknown; a retry with the same event ids is safe), so is every append until a new thread
+ * has opened the file, and the readiness check fails meanwhile; a new thread is started after
+ * `restartDelayMs`, and again after each failed start.
  */
 export class WorkerWriter implements SqliteWriter {
   private nextId = 1;
@@ -57,43 +62,24 @@ export class WorkerWriter implements SqliteWriter {
     number,
     { size: number; resolve: (outcomes: AppendOutcome[]) => void }
   >();
+  /** Why there is no running thread, while there is none. */
   private failure: Error | undefined;
-  private readonly exited: Promise<void>;
+  private closing = false;
+  private exited!: Promise<void>;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly file: string,
+    private worker: Worker,
     readonly settings: WriterSettings,
+    private readonly restartDelayMs: number,
   ) {
-    worker.unref();
-    worker.on('message', (message: FromWriter) => {
-      if (message.type !== 'committed') return;
-      const waiting = this.waiting.get(message.id);
-      this.waiting.delete(message.id);
-      if (this.waiting.size === 0) worker.unref();
-      waiting?.resolve(message.outcomes.map(decodeOutcome));
-    });
-    worker.on('error', (error) => this.fail(error));
-    this.exited = new Promise((resolve) =>
-      worker.once('exit', (code) => {
-        this.fail(new Error(`the writer thread stopped (exit code ${code})`));
-        resolve();
-      }),
-    );
+    this.attach(worker);
   }
 
   /** Starts the writer on `file` (already migrated) and waits until its connection is open. */
-  static start(file: string): Promise<WorkerWriter> {
-    const worker = new Worker(writerScript(), { workerData: { file } });
-    return new Promise((resolve, reject) => {
-      const failed = (error: Error) => reject(error);
-      worker.once('error', failed);
-      worker.once('exit', (code) => reject(new Error(`the SQLite writer thread exited with ${code}`)));
-      worker.once('message', (message: FromWriter) => {
-        worker.off('error', failed);
-        worker.removeAllListeners('exit');
-        if (message.type === 'ready') resolve(new WorkerWriter(worker, message.settings));
-      });
-    });
+  static async start(file: string, options: { restartDelayMs?: number } = {}): Promise<WorkerWriter> {
+    const { worker, settings } = await spawnWriter(file);
+    return new WorkerWriter(file, worker, settings, options.restartDelayMs ?? 1000);
   }
 
   commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
@@ -112,23 +98,71 @@ export class WorkerWriter implements SqliteWriter {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.failure) return;
     // Held until the thread has closed its connection: a tool's last await may be this one.
     this.worker.ref();
-    if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWriter);
+    this.worker.postMessage({ type: 'close' } satisfies ToWriter);
     await this.exited;
   }
 
-  /**
-   * The thread died: whether its last batch committed is unknown, so those appends are answered
-   * 503 (a retry with the same event ids is safe), and so is every later one.
-   */
-  private fail(error: Error): void {
-    this.failure ??= error;
+  private attach(worker: Worker): void {
+    worker.unref();
+    worker.on('message', (message: FromWriter) => {
+      if (message.type !== 'committed') return;
+      const waiting = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (this.waiting.size === 0) worker.unref();
+      waiting?.resolve(message.outcomes.map(decodeOutcome));
+    });
+    worker.on('error', (error) => this.lost(worker, error));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.lost(worker, new Error(`the SQLite writer thread stopped (exit code ${code})`));
+        resolve();
+      }),
+    );
+  }
+
+  private lost(worker: Worker, error: Error): void {
+    if (worker !== this.worker || this.failure) return;
+    this.failure = error;
     for (const [id, { size, resolve }] of this.waiting) {
       this.waiting.delete(id);
       resolve(Array.from({ length: size }, () => ({ error: new StoreUnavailable(error.message) })));
     }
+    if (!this.closing) this.restartLater();
   }
+
+  private restartLater(): void {
+    setTimeout(() => {
+      if (this.closing) return;
+      spawnWriter(this.file).then(
+        ({ worker }) => {
+          if (this.closing) return void worker.terminate();
+          this.worker = worker;
+          this.failure = undefined;
+          this.attach(worker);
+        },
+        () => this.restartLater(),
+      );
+    }, this.restartDelayMs).unref();
+  }
+}
+
+/** A new writer thread on `file`, once its connection is open. */
+function spawnWriter(file: string): Promise<{ worker: Worker; settings: WriterSettings }> {
+  const worker = new Worker(writerScript(), { workerData: { file } });
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    worker.once('error', failed);
+    worker.once('exit', (code) => reject(new Error(`the SQLite writer thread exited with ${code}`)));
+    worker.once('message', (message: FromWriter) => {
+      worker.off('error', failed);
+      worker.removeAllListeners('exit');
+      if (message.type === 'ready') resolve({ worker, settings: message.settings });
+    });
+  });
 }
 
 /** Compiled, the worker sits beside this file; from the TypeScript sources (tests), in dist/. */
