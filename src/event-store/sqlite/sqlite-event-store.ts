@@ -51,10 +51,7 @@ export class SqliteEventStore implements EventStore {
     all: Statement<[number, number], EventRow>;
   };
 
-  constructor(
-    private readonly db: Database,
-    options: SqliteEventStoreOptions = {},
-  ) {
+  constructor(db: Database, options: SqliteEventStoreOptions = {}) {
     this.writer = options.writer ?? new InlineWriter(new SqliteAppender(db, options.projections ?? []));
     this.upcasters = options.upcasters ?? new UpcasterChain();
     this.now = options.now ?? (() => new Date());
