@@ -77,6 +77,8 @@ export interface EventStore {
   /** The global feed in position order, strictly after `after`. */
   readAll(options?: { after?: number; limit?: number; raw?: boolean }): Promise<StoredEvent[]>;
   streamVersion(streamId: string): Promise<number>;
+  /** The position of the last committed event; 0 for an empty store. */
+  head(): Promise<number>;
   findEvent(eventId: string): Promise<StoredEvent | undefined>;
   /** Every event after its commit is durable, in position order. */
   readonly appended$: Observable<StoredEvent>;

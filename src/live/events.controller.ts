@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
-import { takeUntil, type Observable } from 'rxjs';
+import { from, switchMap, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { presentEvent } from '../agreements/http/event.presenter.js';
 import { toPage } from '../agreements/read/page.js';
@@ -10,7 +10,7 @@ import { parseOrThrow } from '../http/zod-validation.js';
 import { LiveConnections } from './live-connections.js';
 import { liveFeed } from './live-feed.js';
 import { feedQuery, liveQuery, positionParam } from './live.requests.js';
-import { sseMessages } from './sse-messages.js';
+import { positionMessage, sseMessages } from './sse-messages.js';
 
 /** Often enough for proxies that close idle connections after 30 s or more. */
 export const HEARTBEAT_MS = 15_000;
@@ -39,7 +39,8 @@ export class EventsController {
     summary: 'Server-sent events: id = global position, data = the stored event',
     description:
       'Resumes after the Last-Event-ID header (or ?lastEventId=) without gaps or duplicates; without either, ' +
-      'sends events committed from now on. ?agreement=<id> keeps one agreement. A ": heartbeat" comment ' +
+      'first sends a `position` event whose id is the last stored position (EventSource resumes from it), then ' +
+      'the events committed after it. ?agreement=<id> keeps one agreement. A ": heartbeat" comment ' +
       `every ${HEARTBEAT_MS / 1000} s. EventSource cannot send headers: pass the API key as ?access_token=.`,
   })
   live(
@@ -51,10 +52,16 @@ export class EventsController {
     const fromHeader = lastEventIdHeader
       ? parseOrThrow(positionParam, lastEventIdHeader, 'Last-Event-ID')
       : undefined;
-    const events = liveFeed(this.store, {
-      ...(agreement !== undefined ? { agreementId: agreement } : {}),
-      ...((fromHeader ?? lastEventId) !== undefined ? { after: fromHeader ?? lastEventId } : {}),
-    });
-    return sseMessages(events, HEARTBEAT_MS).pipe(takeUntil(this.connections.closing$));
+    const feed = (after: number) =>
+      liveFeed(this.store, { after, ...(agreement !== undefined ? { agreementId: agreement } : {}) });
+    const after = fromHeader ?? lastEventId;
+    const messages =
+      after !== undefined
+        ? sseMessages(feed(after), HEARTBEAT_MS)
+        : // No position yet: from the store's head, which the client is told first.
+          from(this.store.head()).pipe(
+            switchMap((head) => sseMessages(feed(head), HEARTBEAT_MS, positionMessage(head))),
+          );
+    return messages.pipe(takeUntil(this.connections.closing$));
   }
 }

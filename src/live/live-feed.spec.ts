@@ -26,6 +26,7 @@ function withSlowReads(store: EventStore): EventStore {
     readStream: async (...args) => (await pause(), store.readStream(...args)),
     readAll: async (...args) => (await pause(), store.readAll(...args)),
     streamVersion: (...args) => store.streamVersion(...args),
+    head: () => store.head(),
     findEvent: (...args) => store.findEvent(...args),
     appended$: store.appended$,
     close: () => store.close(),

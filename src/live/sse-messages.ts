@@ -15,11 +15,25 @@ export function toMessage(e: StoredEvent): MessageEvent {
 }
 
 /**
- * The event messages, with a heartbeat comment every `heartbeatMs` so idle connections stay
- * open through proxies. Ends (and stops the heartbeat) when the events end.
+ * For a client that connected without a position: a `position` event (which `onmessage` does not
+ * see) whose id is the store's head. EventSource keeps it as its last event id, so if the
+ * connection drops before any event arrives, the reconnection resumes from there and misses nothing.
  */
-export function sseMessages(events: Observable<StoredEvent>, heartbeatMs: number): Observable<MessageEvent> {
+export function positionMessage(head: number): MessageEvent {
+  return { type: 'position', id: String(head), data: { position: head }, retry: RECONNECT_MS };
+}
+
+/**
+ * The event messages (after `first`, if given), with a heartbeat comment every `heartbeatMs` so idle
+ * connections stay open through proxies. Ends (and stops the heartbeat) when the events end.
+ */
+export function sseMessages(
+  events: Observable<StoredEvent>,
+  heartbeatMs: number,
+  first?: MessageEvent,
+): Observable<MessageEvent> {
   return new Observable<MessageEvent>((subscriber) => {
+    if (first) subscriber.next(first);
     const heartbeat = setInterval(() => subscriber.next(HEARTBEAT), heartbeatMs);
     const subscription = events.pipe(map(toMessage)).subscribe(subscriber);
     return () => {

@@ -41,6 +41,7 @@ export function instrumentStore(store: EventStore, metrics: Metrics): EventStore
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),
     streamVersion: (streamId) => store.streamVersion(streamId),
+    head: () => store.head(),
     findEvent: (eventId) => store.findEvent(eventId),
     close: () => store.close(),
   };

@@ -134,6 +134,18 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         expect(feed.map((e) => e.position)).toEqual(range(head + 1, 4));
       });
 
+      it('head() is the position of the last committed event, and a refused append does not move it', async () => {
+        const { store } = await open();
+        const a = streamId('a');
+        expect(await store.head()).toBe(await headPosition(store));
+        const { events } = await store.append(a, [newEvent(), newEvent()]);
+        expect(await store.head()).toBe(events[1]!.position);
+        await expect(store.append(a, [newEvent()], { expectedVersion: 0 })).rejects.toBeInstanceOf(
+          WrongExpectedVersion,
+        );
+        expect(await store.head()).toBe(events[1]!.position);
+      });
+
       it('numbers each stream 1, 2, 3… whatever else is written in between', async () => {
         const { store } = await open();
         const a = streamId('a');

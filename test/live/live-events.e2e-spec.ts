@@ -169,6 +169,54 @@ describe('GET /api/events/live (server-sent events)', () => {
     }
   });
 
+  it('tells a client without a position where the store is, so a reconnection before any event misses nothing', async () => {
+    const database = await lastingDatabase(dir);
+    const first = await database.start();
+    apps.push(first);
+    const proxy = await startProxy();
+    try {
+      proxy.pointAt(first);
+      const http = api(first.url);
+      expect((await http.post('/api/agreements', propose('usa-jpn-head'))).status).toBe(201);
+      expect((await http.post('/api/agreements/usa-jpn-head/events', signAll)).status).toBe(201);
+      const head = (await http.get('/api/events?limit=1000')).body.items.at(-1).position as number;
+
+      // No lastEventId: nothing stored is replayed, but a `position` event names the head.
+      const { source, messages } = openFeed(`${proxy.url}/api/events/live`);
+      open.push(source);
+      const positions: { id: string; data: any }[] = [];
+      source.addEventListener('position', (m) =>
+        positions.push({ id: m.lastEventId, data: JSON.parse(m.data) }),
+      );
+      await until(() => positions.length === 1);
+      expect(positions[0]).toEqual({ id: String(head), data: { position: head } });
+      expect(messages).toEqual([]);
+
+      // The server goes away before any event reached the client; events are recorded meanwhile.
+      proxy.pointAt(undefined);
+      await first.close();
+      apps.splice(apps.indexOf(first), 1);
+      await until(() => source.readyState === EventSource.CONNECTING);
+      const second = await database.start();
+      apps.push(second);
+      const again = api(second.url);
+      await again.post('/api/agreements/usa-jpn-head/events', consultation('while away, 1'));
+      await again.post('/api/agreements/usa-jpn-head/events', consultation('while away, 2'));
+      proxy.pointAt(second);
+
+      // The reconnection asked for what followed the head, and got exactly the two.
+      await until(() => messages.length >= 2);
+      const stored = (await again.get('/api/events?limit=1000')).body.items;
+      expect(messages.map((m) => Number(m.id))).toEqual([head + 1, head + 2]);
+      expect(messages.map((m) => m.data)).toEqual(stored.slice(-2));
+      expect(proxy.lastEventIds.filter(Boolean).at(-1)).toBe(String(head));
+    } finally {
+      await proxy.close();
+      for (const app of apps.splice(0)) await app.close();
+      await database.drop();
+    }
+  });
+
   it("with ?agreement= sends only that agreement's events, stored and new", async () => {
     const app = await startApp();
     apps.push(app);

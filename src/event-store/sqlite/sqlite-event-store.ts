@@ -49,6 +49,7 @@ export class SqliteEventStore implements EventStore {
     byEventId: Statement<[string], EventRow>;
     stream: Statement<[string, number, number, number], EventRow>;
     all: Statement<[number, number], EventRow>;
+    last: Statement<[], number>;
   };
 
   constructor(db: Database, options: SqliteEventStoreOptions = {}) {
@@ -64,6 +65,7 @@ export class SqliteEventStore implements EventStore {
          ORDER BY version LIMIT ?`,
       ),
       all: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      last: db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
     };
   }
 
@@ -139,6 +141,10 @@ export class SqliteEventStore implements EventStore {
 
   async streamVersion(streamId: string): Promise<number> {
     return this.stmt.head.get(streamId)?.version ?? 0;
+  }
+
+  async head(): Promise<number> {
+    return this.stmt.last.get()!;
   }
 
   async findEvent(eventId: string): Promise<StoredEvent | undefined> {
