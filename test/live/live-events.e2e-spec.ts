@@ -114,7 +114,20 @@ describe('GET /api/events/live (server-sent events)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('resumes from Last-Event-ID after the server restarts, and delivers every event exactly once', async () => {
+  /**
+   * An app behind a proxy, on a database that outlives it, holding agreement `id` proposed and
+   * signed (3 events). `restart(source)` stops the app, waits until `source` is retrying, and starts
+   * another on the same database, which the proxy serves only once `serve()` is called: events
+   * recorded through `http` before that happen while the client is away.
+   */
+  async function behindProxy(
+    id: string,
+    test: (scenario: {
+      proxy: Awaited<ReturnType<typeof startProxy>>;
+      http: ReturnType<typeof api>;
+      restart: (source: EventSource) => Promise<{ http: ReturnType<typeof api>; serve: () => void }>;
+    }) => Promise<void>,
+  ): Promise<void> {
     const database = await lastingDatabase(dir);
     const first = await database.start();
     apps.push(first);
@@ -122,9 +135,30 @@ describe('GET /api/events/live (server-sent events)', () => {
     try {
       proxy.pointAt(first);
       const http = api(first.url);
-      expect((await http.post('/api/agreements', propose('usa-jpn-live'))).status).toBe(201);
-      expect((await http.post('/api/agreements/usa-jpn-live/events', signAll)).status).toBe(201);
+      expect((await http.post('/api/agreements', propose(id))).status).toBe(201);
+      expect((await http.post(`/api/agreements/${id}/events`, signAll)).status).toBe(201);
+      await test({
+        proxy,
+        http,
+        restart: async (source) => {
+          proxy.pointAt(undefined);
+          await first.close();
+          apps.splice(apps.indexOf(first), 1);
+          await until(() => source.readyState === EventSource.CONNECTING);
+          const second = await database.start();
+          apps.push(second);
+          return { http: api(second.url), serve: () => proxy.pointAt(second) };
+        },
+      });
+    } finally {
+      await proxy.close();
+      for (const app of apps.splice(0)) await app.close();
+      await database.drop();
+    }
+  }
 
+  it('resumes from Last-Event-ID after the server restarts, and delivers every event exactly once', async () => {
+    await behindProxy('usa-jpn-live', async ({ proxy, http, restart }) => {
       // From the start of the store: the three stored events are replayed.
       const { source, messages } = openFeed(`${proxy.url}/api/events/live?lastEventId=0`);
       open.push(source);
@@ -134,51 +168,31 @@ describe('GET /api/events/live (server-sent events)', () => {
       await http.post('/api/agreements/usa-jpn-live/events', consultation('while connected'));
       await until(() => messages.length === 4);
 
-      // The server goes away; the client notices and keeps trying.
-      proxy.pointAt(undefined);
-      await first.close();
-      apps.splice(apps.indexOf(first), 1);
-      await until(() => source.readyState === EventSource.CONNECTING);
-
-      // The application restarts on the same database; events are recorded before the client is back.
-      const second = await database.start();
-      apps.push(second);
-      const again = api(second.url);
-      await again.post('/api/agreements/usa-jpn-live/events', consultation('while away, 1'));
-      await again.post('/api/agreements/usa-jpn-live/events', [
+      // The server goes away and restarts on the same database; events are recorded before the client is back.
+      const second = await restart(source);
+      await second.http.post('/api/agreements/usa-jpn-live/events', consultation('while away, 1'));
+      await second.http.post('/api/agreements/usa-jpn-live/events', [
         consultation('while away, 2'),
         consultation('while away, 3'),
       ]);
-      proxy.pointAt(second);
+      second.serve();
       await until(() => messages.length >= 7);
 
       // And live again after the reconnection.
-      await again.post('/api/agreements/usa-jpn-live/events', consultation('after reconnecting'));
+      await second.http.post('/api/agreements/usa-jpn-live/events', consultation('after reconnecting'));
       await until(() => messages.length >= 8);
 
-      const stored = (await again.get('/api/events?limit=1000')).body.items;
+      const stored = (await second.http.get('/api/events?limit=1000')).body.items;
       expect(stored).toHaveLength(8);
       expect(messages.map((m) => Number(m.id))).toEqual(stored.map((e: any) => e.position));
       expect(messages.map((m) => m.data)).toEqual(stored);
       // The reconnection asked for what followed the last event it had, not the original lastEventId=0.
       expect(proxy.lastEventIds.filter(Boolean).at(-1)).toBe(String(stored[3].position));
-    } finally {
-      await proxy.close();
-      for (const app of apps.splice(0)) await app.close();
-      await database.drop();
-    }
+    });
   });
 
   it('tells a client without a position where the store is, so a reconnection before any event misses nothing', async () => {
-    const database = await lastingDatabase(dir);
-    const first = await database.start();
-    apps.push(first);
-    const proxy = await startProxy();
-    try {
-      proxy.pointAt(first);
-      const http = api(first.url);
-      expect((await http.post('/api/agreements', propose('usa-jpn-head'))).status).toBe(201);
-      expect((await http.post('/api/agreements/usa-jpn-head/events', signAll)).status).toBe(201);
+    await behindProxy('usa-jpn-head', async ({ proxy, http, restart }) => {
       const head = (await http.get('/api/events?limit=1000')).body.items.at(-1).position as number;
 
       // No lastEventId: nothing stored is replayed, but a `position` event names the head.
@@ -193,28 +207,18 @@ describe('GET /api/events/live (server-sent events)', () => {
       expect(messages).toEqual([]);
 
       // The server goes away before any event reached the client; events are recorded meanwhile.
-      proxy.pointAt(undefined);
-      await first.close();
-      apps.splice(apps.indexOf(first), 1);
-      await until(() => source.readyState === EventSource.CONNECTING);
-      const second = await database.start();
-      apps.push(second);
-      const again = api(second.url);
-      await again.post('/api/agreements/usa-jpn-head/events', consultation('while away, 1'));
-      await again.post('/api/agreements/usa-jpn-head/events', consultation('while away, 2'));
-      proxy.pointAt(second);
+      const second = await restart(source);
+      await second.http.post('/api/agreements/usa-jpn-head/events', consultation('while away, 1'));
+      await second.http.post('/api/agreements/usa-jpn-head/events', consultation('while away, 2'));
+      second.serve();
 
       // The reconnection asked for what followed the head, and got exactly the two.
       await until(() => messages.length >= 2);
-      const stored = (await again.get('/api/events?limit=1000')).body.items;
+      const stored = (await second.http.get('/api/events?limit=1000')).body.items;
       expect(messages.map((m) => Number(m.id))).toEqual([head + 1, head + 2]);
       expect(messages.map((m) => m.data)).toEqual(stored.slice(-2));
       expect(proxy.lastEventIds.filter(Boolean).at(-1)).toBe(String(head));
-    } finally {
-      await proxy.close();
-      for (const app of apps.splice(0)) await app.close();
-      await database.drop();
-    }
+    });
   });
 
   it("with ?agreement= sends only that agreement's events, stored and new", async () => {

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, todayOf, type Clock } from '../../clock.js';
+import { LruCache } from '../../lru-cache.js';
 import {
   EVENT_STORE,
   WrongExpectedVersion,
@@ -14,7 +15,6 @@ import { eventDataSchemas, type EventData } from '../domain/agreement.events.js'
 import type { AgreementState } from '../domain/agreement.state.js';
 import { AGREEMENT_STATES, type AgreementStates } from './agreement-states.js';
 import { AccessDenied } from './access-denied.js';
-import { RecentStates } from './recent-states.js';
 import {
   RecordAgreementEvents,
   type EventInput,
@@ -31,7 +31,14 @@ const MAX_ATTEMPTS = 200;
  */
 @CommandHandler(RecordAgreementEvents)
 export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgreementEvents> {
-  private readonly recent = new RecentStates();
+  /**
+   * The state each agreement was left in by this instance's own last append to it, with the
+   * version it is the state of: deciding the next command needs no read. It can be stale (another
+   * process or instance appended since), which is safe: the append carries the version it was
+   * decided against, the store refuses it when the stream has moved on, and the entry is then
+   * dropped and the command decided again on the stored row.
+   */
+  private readonly recent = new LruCache<{ state: AgreementState; version: number }>(10_000);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

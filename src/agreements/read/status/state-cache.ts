@@ -1,3 +1,4 @@
+import { LruCache } from '../../../lru-cache.js';
 import type { Agreement } from '../../domain/agreement.state.js';
 
 export interface CachedState {
@@ -16,33 +17,14 @@ export interface CachedState {
  * makes it miss: stream versions are never written twice. Entries written by a transaction
  * that rolled back are the exception: the writer clears the cache when one does.
  */
-export class StateCache {
-  private readonly entries = new Map<string, CachedState>();
-
-  constructor(private readonly capacity = 100_000) {}
-
-  get(id: string): CachedState | undefined {
-    const entry = this.entries.get(id);
-    if (entry) {
-      this.entries.delete(id);
-      this.entries.set(id, entry);
-    }
-    return entry;
+export class StateCache extends LruCache<CachedState> {
+  constructor(capacity = 100_000) {
+    super(capacity);
   }
 
   /** The entry, if it is the state just before `version`. */
   before(id: string, version: number): CachedState | undefined {
     const entry = this.get(id);
     return entry?.version === version - 1 ? entry : undefined;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-
-  set(id: string, entry: CachedState): void {
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 }
