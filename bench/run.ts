@@ -236,6 +236,28 @@ async function appScenarios(ceiling: Server): Promise<void> {
     rotating(ids, appendTo),
   );
   await measure('status', 'read status', server, ceiling, rotating(ids, readStatus));
+  if (selected('status')) {
+    // The status route's framework machinery alone (guard, query bus, headers, hooks, logger), with
+    // a canned body: the part of the gap to the ceiling that is not reading the agreement.
+    const pipeline = await startServer(
+      'pipeline-world',
+      'dist/bench/pipeline-world.js',
+      {},
+      '/api/agreements/x',
+    );
+    const { row } = await metered(
+      'ceiling-pipeline',
+      "  hello-world with the status route's request pipeline, canned body",
+      pipeline,
+      profile.connections,
+      profile.durationS,
+      rotating(ids, readStatus),
+    );
+    const hello = rows.find((r) => r.key === 'ceiling-status')!;
+    row.ratio = { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' };
+    rows.push(row);
+    await stopChild(pipeline.child);
+  }
   await measure('timeline', `read a ${profile.timelineEvents}-event timeline`, server, ceiling, () => ({
     method: 'GET',
     path: timelinePath,

@@ -10,6 +10,7 @@ import { clientErrorHandler } from './http/client-errors.js';
 import { frameworkErrors, jsonBodyParser } from './http/json-body.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { isValidRequestId } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -98,26 +99,4 @@ function nestLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 'debug
   const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
   const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level] ?? 3;
   return order.slice(0, upTo + 1);
-}
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
-const CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-/** Built once: every response gets one of these. */
-const HEADERS_BY_PATH = {
-  api: { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-security-policy': CSP },
-  docs: SECURITY_HEADERS,
-  pages: { ...SECURITY_HEADERS, 'content-security-policy': CSP },
-};
-
-/** Sent on every response; the API's answers are never cached, the pages load nothing from elsewhere. */
-function securityHeaders(url: string): Record<string, string> {
-  if (url.startsWith('/api')) return HEADERS_BY_PATH.api;
-  return url.startsWith('/docs') ? HEADERS_BY_PATH.docs : HEADERS_BY_PATH.pages;
 }

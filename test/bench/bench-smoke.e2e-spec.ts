@@ -62,9 +62,12 @@ describe('npm run bench -- --quick', () => {
     ]) {
       expect(keys).toContain(key);
     }
-    // The hello-world is measured before each throughput scenario, and once with a timeline-sized body.
+    // The hello-world is measured before each throughput scenario, once with a timeline-sized body, and
+    // once with the status route's request pipeline.
     expect(keys.filter((k) => k.startsWith('ceiling-')).sort()).toEqual(
-      ['append', 'sized', 'status', 'stored-append', 'stored-status', 'timeline'].map((k) => `ceiling-${k}`),
+      ['append', 'pipeline', 'sized', 'status', 'stored-append', 'stored-status', 'timeline'].map(
+        (k) => `ceiling-${k}`,
+      ),
     );
 
     for (const row of rows.filter((r) => r.load)) {
