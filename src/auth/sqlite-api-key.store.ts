@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SqliteChanges } from '../database/sqlite-changes.js';
 import {
   hashKey,
   newKeyId,
@@ -13,14 +14,13 @@ import {
 
 /**
  * Looked up on every request. Live keys are cached, by the key as sent (a hit costs no hash),
- * until the keys change under us: `PRAGMA data_version` moves whenever another connection
- * commits (the keys CLI, but also this instance's own writer thread on every append), so when
- * it moves, a count of the keys and of the revoked ones tells whether the cache is still good.
- * This store clears the cache itself when it revokes, so a key created or revoked counts at once.
+ * until the keys change under us: when the database may have changed (SqliteChanges: the keys
+ * CLI, but also every append), a count of the keys and of the revoked ones tells whether the
+ * cache is still good. This store's own writes count at once.
  */
 export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly byHash;
-  private readonly dataVersion;
+  private readonly changes: SqliteChanges;
   private readonly keysState;
   private readonly cache = new Map<string, Principal>();
   private cachedAt = -1;
@@ -30,14 +30,14 @@ export class SqliteApiKeyStore implements ApiKeyStore {
     this.byHash = db.prepare<[string], ApiKeyRow>(
       'SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
     );
-    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.changes = SqliteChanges.of(db);
     this.keysState = db
       .prepare<[], string>("SELECT COUNT(*) || ' ' || COUNT(revoked_at) FROM api_keys")
       .pluck();
   }
 
   async findByKey(key: string): Promise<Principal | undefined> {
-    const version = this.dataVersion.get()!;
+    const version = this.changes.current();
     if (version !== this.cachedAt) {
       this.cachedAt = version;
       const keys = this.keysState.get()!;
@@ -76,6 +76,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
         hashKey(key),
         record.createdAt,
       );
+    this.changes.committed();
     return { key, record };
   }
 
@@ -87,10 +88,10 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string): Promise<boolean> {
-    this.cache.clear();
     const info = this.db
       .prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
       .run(new Date().toISOString(), id);
+    this.changes.committed();
     return info.changes > 0;
   }
 

@@ -214,6 +214,7 @@ describe('two instances on one SQLite file, writing in turn to one agreement', (
 
     const status = await viaB.get(`/api/agreements/${id}`);
     expect(status.body).toMatchObject({ status: 'signed', version: 8, consultationCount: 3 });
+    expect(status.headers.get('etag')).toBe('"8"');
     const milestones = await viaB.get(`/api/agreements/${id}/milestones`);
     expect(milestones.body.items).toEqual([
       expect.objectContaining({
@@ -223,5 +224,70 @@ describe('two instances on one SQLite file, writing in turn to one agreement', (
         status: 'met',
       }),
     ]);
+  });
+});
+
+describe('two instances on one SQLite file, reading what the other just recorded', () => {
+  let a: RunningApp;
+  let b: RunningApp;
+
+  beforeAll(async () => {
+    a = await startApp();
+    b = await startApp({ dbFile: a.dbFile });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('status, timeline and 404s on A follow each write on B, though A keeps answers between writes', async () => {
+    const viaA = api(a.url);
+    const viaB = api(b.url);
+    const id = `reads-${randomUUID().slice(0, 8)}`;
+
+    // Unknown on A; then B proposes it: A must not keep its 404.
+    expect((await viaA.get(`/api/agreements/${id}`)).status).toBe(404);
+    expect((await viaA.get(`/api/agreements/${id}/timeline`)).status).toBe(404);
+    const proposed = await viaB.post('/api/agreements', {
+      id,
+      title: 'Reads',
+      parties: ['USA', 'JPN'],
+      provisions: ['consultation'],
+      occurredOn: '2000-01-01',
+    });
+    expect(proposed.status).toBe(201);
+
+    const expectOnA = async (version: number, status: string, timelineLength: number) => {
+      const view = await viaA.get(`/api/agreements/${id}`);
+      expect(view.status).toBe(200);
+      expect(view.headers.get('etag')).toBe(`"${version}"`);
+      expect(view.body).toMatchObject({ version, status });
+      const timeline = await viaA.get(`/api/agreements/${id}/timeline`);
+      expect(timeline.status).toBe(200);
+      expect(timeline.body.items).toHaveLength(timelineLength);
+    };
+    await expectOnA(1, 'proposed', 1);
+    await expectOnA(1, 'proposed', 1); // answered again while nothing changed
+
+    const signed = await viaB.post(`/api/agreements/${id}/events`, [
+      { type: 'AgreementSigned', occurredOn: '2000-02-01', data: { party: 'USA' } },
+      { type: 'AgreementSigned', occurredOn: '2000-02-01', data: { party: 'JPN' } },
+    ]);
+    expect(signed.status).toBe(201);
+    await expectOnA(3, 'signed', 3);
+
+    // A's own write shows on B and, at once, on A.
+    expect((await viaA.post(`/api/agreements/${id}/events`, consultation(1))).status).toBe(201);
+    await expectOnA(4, 'signed', 4);
+    expect((await viaB.get(`/api/agreements/${id}`)).body).toMatchObject({ version: 4, consultationCount: 1 });
+
+    // Many reads on A in flight while B writes: none answers an older version than one it
+    // could have known of when it was sent.
+    for (let n = 2; n <= 6; n++) {
+      const written = await viaB.post(`/api/agreements/${id}/events`, consultation(n));
+      expect(written.status).toBe(201);
+      const reads = await Promise.all(Array.from({ length: 8 }, () => viaA.get(`/api/agreements/${id}`)));
+      for (const read of reads) expect(read.body.version).toBe(written.body.version);
+    }
   });
 });

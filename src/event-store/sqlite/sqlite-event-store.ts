@@ -12,6 +12,7 @@ import {
 } from '../event-store.port.js';
 import { eventOf, type EventRow } from '../event-row.js';
 import type { InlineProjection } from '../projections.js';
+import { SqliteChanges, type ChangeCache } from '../../database/sqlite-changes.js';
 import { UpcasterChain } from '../upcasting.js';
 import { SqliteAppender, type AppendOutcome } from './sqlite-appender.js';
 import { InlineWriter, type SqliteWriter } from './sqlite-writer.js';
@@ -44,6 +45,9 @@ export class SqliteEventStore implements EventStore {
   private readonly upcasters: UpcasterChain;
   private readonly now: () => Date;
   private readonly maxBatch: number;
+  private readonly changes: SqliteChanges;
+  /** Stream versions for reads (404s, timeline pages), kept until the database may have changed. */
+  private readonly versions: ChangeCache<number>;
   private readonly stmt: {
     head: Statement<[string], { version: number; hash: string }>;
     byEventId: Statement<[string], EventRow>;
@@ -57,6 +61,8 @@ export class SqliteEventStore implements EventStore {
     this.upcasters = options.upcasters ?? new UpcasterChain();
     this.now = options.now ?? (() => new Date());
     this.maxBatch = options.maxBatch ?? 2000;
+    this.changes = SqliteChanges.of(db);
+    this.versions = this.changes.cache(10_000);
     this.stmt = {
       head: db.prepare('SELECT version, last_hash AS hash FROM streams WHERE stream_id = ?'),
       byEventId: db.prepare('SELECT * FROM events WHERE event_id = ?'),
@@ -105,6 +111,7 @@ export class SqliteEventStore implements EventStore {
       .catch((error: unknown): AppendOutcome[] => batch.map(() => ({ error })))
       .then((outcomes) => {
         this.flushing = undefined;
+        this.changes.committed();
         // What queued during this commit goes to the writer before this batch is answered:
         // answering dozens of requests keeps the main thread a millisecond or more, and the
         // writer would wait for it (measured: the writer thread was idle half the time).
@@ -140,7 +147,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async streamVersion(streamId: string): Promise<number> {
-    return this.stmt.head.get(streamId)?.version ?? 0;
+    return this.versions.get(streamId, () => this.stmt.head.get(streamId)?.version) ?? 0;
   }
 
   async head(): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SqliteChanges, type ChangeCache } from '../../../database/sqlite-changes.js';
 import type { Agreement } from '../../domain/agreement.state.js';
 import { toPage } from '../page.js';
 import {
@@ -12,11 +13,14 @@ import {
 
 export class SqliteStatusReader implements StatusReader {
   private readonly getStmt;
+  /** The status read is the hottest route: its answer is kept until the database may have changed. */
+  private readonly views: ChangeCache<AgreementViewJson>;
 
   constructor(private readonly db: Database) {
     this.getStmt = db.prepare<[string], { state: string; version: number }>(
       'SELECT state, version FROM agreement_status WHERE id = ?',
     );
+    this.views = SqliteChanges.of(db).cache(10_000);
   }
 
   async get(id: string): Promise<AgreementView | undefined> {
@@ -25,8 +29,10 @@ export class SqliteStatusReader implements StatusReader {
   }
 
   async getJson(id: string): Promise<AgreementViewJson | undefined> {
-    const row = this.getStmt.get(id);
-    return row ? viewJson(row.state, row.version) : undefined;
+    return this.views.get(id, () => {
+      const row = this.getStmt.get(id);
+      return row ? viewJson(row.state, row.version) : undefined;
+    });
   }
 
   async list(filter: AgreementFilter, limit: number, after?: string) {
