@@ -89,8 +89,7 @@ describe('SqliteChanges', () => {
 
     it('does not keep a miss', () => {
       const cache = SqliteChanges.of(reader).cache<number>(10);
-      const missing = () =>
-        reader.prepare<[], number>("SELECT v FROM t WHERE id = 'b'").pluck().get();
+      const missing = () => reader.prepare<[], number>("SELECT v FROM t WHERE id = 'b'").pluck().get();
       expect(cache.get('b', missing)).toBeUndefined();
       reader.prepare("INSERT INTO t VALUES ('b', 7)").run();
       // No commit was announced, yet the row is read: an absent value was not remembered.

@@ -279,7 +279,10 @@ describe('two instances on one SQLite file, reading what the other just recorded
     // A's own write shows on B and, at once, on A.
     expect((await viaA.post(`/api/agreements/${id}/events`, consultation(1))).status).toBe(201);
     await expectOnA(4, 'signed', 4);
-    expect((await viaB.get(`/api/agreements/${id}`)).body).toMatchObject({ version: 4, consultationCount: 1 });
+    expect((await viaB.get(`/api/agreements/${id}`)).body).toMatchObject({
+      version: 4,
+      consultationCount: 1,
+    });
 
     // Many reads on A in flight while B writes: none answers an older version than one it
     // could have known of when it was sent.
