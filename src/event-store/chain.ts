@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { NewEvent, StoredEvent } from './event-store.port.js';
+import { newEventId } from './event-id.js';
 import { eventHash, GENESIS_HASH } from './hashing.js';
 
 /** A new event as it will be stored, before the database gives it a position. */
@@ -21,7 +21,7 @@ export function chainEvents(
     const fields = {
       streamId,
       version: current + i + 1,
-      eventId: e.eventId ?? randomUUID(),
+      eventId: e.eventId ?? newEventId(),
       type: e.type,
       schemaVersion: e.schemaVersion ?? 1,
       data: e.data,

@@ -164,6 +164,40 @@ for (const kind of ['inline', 'worker'] as const) {
       expect(stored.n).toBe(10 + 5 + 40 * 2);
     });
 
+    if (kind === 'worker') {
+      it('commits what reached the writer thread while it was busy in one transaction, answering each', async () => {
+        const { file, store } = await open();
+        const streams = Array.from({ length: 4 }, () => `busy-${randomUUID()}`);
+        for (const s of streams) await store.append(s, [newEvent()]);
+        const walFile = `${file}-wal`;
+
+        // Another connection holds the write lock: the writer's next commit waits for it.
+        const blocker = new Database(file);
+        blocker.exec('BEGIN IMMEDIATE');
+        const before = walCommits(walFile);
+        const first = store.append(streams[0]!, [newEvent()]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Sent in three turns of the event loop, one of them stale, while the writer waits.
+        const later: Promise<unknown>[] = [];
+        for (const [i, options] of [{}, { expectedVersion: 7 }, { expectedVersion: 1 }].entries()) {
+          later.push(store.append(streams[i + 1]!, [newEvent(), newEvent()], options));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(walCommits(walFile)).toBe(before);
+        blocker.exec('COMMIT');
+        blocker.close();
+
+        expect((await first).version).toBe(2);
+        const [one, stale, three] = await Promise.allSettled(later);
+        expect(one).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
+        expect(stale.status === 'rejected' && stale.reason instanceof WrongExpectedVersion).toBe(true);
+        expect(three).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
+        // The first append's commit, then one for all three sent while it waited.
+        expect(walCommits(walFile) - before).toBe(2);
+        expect(await store.streamVersion(streams[2]!)).toBe(1);
+      });
+    }
+
     // Only a thread can die on its own.
     if (kind === 'worker') {
       it('answers unavailable while its writer thread is dead, and writes again once a new one has started', async () => {

@@ -28,18 +28,20 @@ export interface SqliteEventStoreOptions {
 }
 
 /**
- * The SQLite adapter. Group commit: appends that arrive while the previous batch is being
- * committed (or in the same turn of the event loop) are queued and committed together in
- * one transaction, one fsync (SqliteAppender: each in its own savepoint, so a refused append
- * rolls back alone). One batch is out at a time, so positions follow the order of the queue.
- * No promise resolves before the COMMIT that made it durable has returned. Reads run on `db`.
+ * The SQLite adapter. Group commit: the appends of one turn of the event loop go to the writer
+ * together, and the writer commits whatever has reached it while it was busy in one
+ * transaction, one fsync (SqliteAppender: each append in its own savepoint, so a refused one
+ * rolls back alone). The writer takes them in the order they were sent, so positions follow
+ * the order of the queue. No promise resolves before the COMMIT that made it durable has
+ * returned. Reads run on `db`.
  */
 export class SqliteEventStore implements EventStore {
   private readonly subject = new Subject<StoredEvent>();
   readonly appended$ = this.subject.asObservable();
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
-  private flushing: Promise<void> | undefined;
+  /** Appends sent to the writer and not yet answered. */
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
   private readonly writer: SqliteWriter;
   private readonly upcasters: UpcasterChain;
@@ -85,17 +87,22 @@ export class SqliteEventStore implements EventStore {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.flushing || this.queue.length === 0) return;
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
     // setImmediate runs after pending I/O callbacks, so requests that arrive
-    // together land in the same batch.
+    // together are sent together.
     setImmediate(() => {
       this.flushScheduled = false;
-      if (!this.flushing) this.flush();
+      while (this.queue.length > 0) this.flush();
     });
   }
 
-  /** Sends the queued appends to the writer as one batch. */
+  /**
+   * Sends queued appends to the writer without waiting for the commit before: a writer
+   * thread queues them meanwhile and commits all it holds as soon as it is free (measured:
+   * waiting for each commit's answer before sending the next batch left the writer idle
+   * 1.7 ms of every 6).
+   */
   private flush(): void {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
@@ -106,18 +113,15 @@ export class SqliteEventStore implements EventStore {
       recordedAt,
       ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
     }));
-    this.flushing = this.writer
+    const done = this.writer
       .commit(requests)
       .catch((error: unknown): AppendOutcome[] => batch.map(() => ({ error })))
       .then((outcomes) => {
-        this.flushing = undefined;
+        this.inFlight.delete(done);
         this.changes.committed();
-        // What queued during this commit goes to the writer before this batch is answered:
-        // answering dozens of requests keeps the main thread a millisecond or more, and the
-        // writer would wait for it (measured: the writer thread was idle half the time).
-        if (this.queue.length > 0) this.flush();
         this.settle(batch, outcomes);
       });
+    this.inFlight.add(done);
   }
 
   private settle(batch: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
@@ -162,10 +166,8 @@ export class SqliteEventStore implements EventStore {
   /** Commits what is queued, then stops the writer. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.queue.length > 0) {
-      if (!this.flushing) this.flush();
-      await this.flushing;
-    }
+    while (this.queue.length > 0) this.flush();
+    await Promise.all(this.inFlight);
     await this.writer.close();
     this.subject.complete();
   }

@@ -34,8 +34,10 @@ export interface WriterSettings {
 
 /** What crosses between the threads. */
 export type ToWriter = { type: 'commit'; id: number; batch: readonly AppendRequest[] } | { type: 'close' };
+/** One transaction's answers, for each batch it held. */
 export type FromWriter =
-  { type: 'ready'; settings: WriterSettings } | { type: 'committed'; id: number; outcomes: EncodedOutcome[] };
+  | { type: 'ready'; settings: WriterSettings }
+  | { type: 'committed'; batches: { id: number; outcomes: EncodedOutcome[] }[] };
 export type EncodedOutcome = Extract<AppendOutcome, { ok: unknown }> | { error: EncodedError };
 type EncodedError =
   | { kind: 'version'; streamId: string; expected: number; actual: number }
@@ -47,7 +49,8 @@ type EncodedError =
  * A worker thread that owns the writing connection. better-sqlite3 is synchronous, so on the
  * main thread every group commit's fsync would stop the event loop (measured: about a quarter
  * of the server's busy time under appends). Here the main thread goes on parsing, deciding and
- * answering while the writer commits, and gathers the next batch meanwhile. Reads stay on the
+ * answering while the writer commits; the batches it sends meanwhile wait in the thread and
+ * are committed together, in the order sent, as soon as it is free. Reads stay on the
  * main thread's connection: WAL lets them run beside the writer, and a commit is visible to the
  * next read once it has returned, which is before the append's promise resolves.
  *
@@ -110,10 +113,12 @@ export class WorkerWriter implements SqliteWriter {
     worker.unref();
     worker.on('message', (message: FromWriter) => {
       if (message.type !== 'committed') return;
-      const waiting = this.waiting.get(message.id);
-      this.waiting.delete(message.id);
+      for (const { id, outcomes } of message.batches) {
+        const waiting = this.waiting.get(id);
+        this.waiting.delete(id);
+        waiting?.resolve(outcomes.map(decodeOutcome));
+      }
       if (this.waiting.size === 0) worker.unref();
-      waiting?.resolve(message.outcomes.map(decodeOutcome));
     });
     worker.on('error', (error) => this.lost(worker, error));
     this.exited = new Promise((resolve) =>

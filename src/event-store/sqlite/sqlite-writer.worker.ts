@@ -7,8 +7,11 @@ import { encodeOutcome, type FromWriter, type ToWriter } from './sqlite-writer.j
 
 /**
  * The writer thread (see WorkerWriter): its own connection to the file, durable settings
- * (synchronous=FULL is per connection), the inline projections, and one batch at a time.
+ * (synchronous=FULL is per connection), the inline projections. Batches that arrive while it
+ * commits wait; once free, it commits all that wait in one transaction (up to MAX_APPENDS),
+ * in the order they came, and answers each.
  */
+const MAX_APPENDS = 2000;
 const port = parentPort!;
 const { file } = workerData as { file: string };
 const db = new Sqlite(file, { fileMustExist: true });
@@ -18,15 +21,43 @@ db.pragma('synchronous = FULL');
 const states = new StateCache(10_000);
 const appender = new SqliteAppender(db, sqliteReadModels('', { cache: states }), () => states.clear());
 
+type Batch = Extract<ToWriter, { type: 'commit' }>;
+let waiting: Batch[] = [];
+let scheduled = false;
+
 port.on('message', (message: ToWriter) => {
   if (message.type === 'close') {
+    commitWaiting();
     db.close();
     port.close();
     return;
   }
-  const outcomes = appender.commit(message.batch).map(encodeOutcome);
-  port.postMessage({ type: 'committed', id: message.id, outcomes } satisfies FromWriter);
+  waiting.push(message);
+  if (scheduled) return;
+  scheduled = true;
+  // After the messages that came in during the last commit have all been taken.
+  setImmediate(commitWaiting);
 });
+
+function commitWaiting(): void {
+  scheduled = false;
+  while (waiting.length > 0) {
+    let count = 0;
+    let take = 0;
+    while (take < waiting.length && (take === 0 || count + waiting[take]!.batch.length <= MAX_APPENDS)) {
+      count += waiting[take]!.batch.length;
+      take++;
+    }
+    const batches = waiting.slice(0, take);
+    waiting = waiting.slice(take);
+    const outcomes = appender.commit(batches.flatMap((b) => b.batch)).map(encodeOutcome);
+    let at = 0;
+    port.postMessage({
+      type: 'committed',
+      batches: batches.map(({ id, batch }) => ({ id, outcomes: outcomes.slice(at, (at += batch.length)) })),
+    } satisfies FromWriter);
+  }
+}
 
 port.postMessage({
   type: 'ready',
