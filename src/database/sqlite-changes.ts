@@ -13,8 +13,9 @@ const registry = new WeakMap<Database, SqliteChanges>();
  *   write was acknowledged always reads it.
  * - Commits by other connections (this instance's writer thread, a second instance on the
  *   file, the keys or rebuild commands) move `PRAGMA data_version`. It is asked at most once
- *   per turn of the event loop: a request read in a turn began to arrive before that turn's
- *   first read, so it sees whatever was committed before it was sent.
+ *   per turn of the event loop, at the turn's first read: the requests a turn takes in had
+ *   arrived when the turn began, so each sees what was committed before it arrived. (libuv
+ *   takes in more within one turn only when over 1,024 connections are ready at once.)
  *
  * One per connection (`SqliteChanges.of(db)`), so every cache on a connection sees the same
  * commits.
