@@ -8,27 +8,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   throw validationProblem(fieldErrors(result.error, value, prefix));
 }
 
-const noParameters = new WeakMap<z.ZodType, unknown>();
-
-/**
- * Parses a query string's parameters like parseOrThrow. Most reads send none: what a schema
- * makes of none is worked out once and shared (frozen, so no caller can change it for the next).
- */
-export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
-  if (!isEmpty(query)) return parseOrThrow(schema, query);
-  if (noParameters.has(schema)) return noParameters.get(schema) as z.infer<S>;
-  const parsed = Object.freeze(parseOrThrow(schema, {})) as z.infer<S>;
-  noParameters.set(schema, parsed);
-  return parsed;
-}
-
-function isEmpty(query: unknown): boolean {
-  if (query === undefined || query === null) return true;
-  if (typeof query !== 'object') return false;
-  for (const _ in query) return false;
-  return true;
-}
-
 const TYPE_NAMES: Record<string, string> = {
   int: 'a whole number',
   number: 'a number',

@@ -6,7 +6,7 @@ import { presentEvent } from '../agreements/http/event.presenter.js';
 import { toPage } from '../agreements/read/page.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { DEFAULT_LIMIT, decodeCursor, pageBody } from '../http/pagination.js';
-import { parseOrThrow, parseQuery } from '../http/zod-validation.js';
+import { parseOrThrow } from '../http/zod-validation.js';
 import { LiveConnections } from './live-connections.js';
 import { liveFeed } from './live-feed.js';
 import { feedQuery, liveQuery, positionParam } from './live.requests.js';
@@ -27,7 +27,7 @@ export class EventsController {
     summary: 'The global feed: every stored event in position order, after a position (after, limit, cursor)',
   })
   async feed(@Query() query: unknown) {
-    const { after, limit = DEFAULT_LIMIT, cursor } = parseQuery(feedQuery, query);
+    const { after, limit = DEFAULT_LIMIT, cursor } = parseOrThrow(feedQuery, query);
     const from = decodeCursor(cursor, z.number().int().min(0)) ?? after ?? 0;
     const rows = await this.store.readAll({ after: from, limit: limit + 1, raw: true });
     const page = toPage(rows, limit, (e) => e.position);
@@ -47,7 +47,7 @@ export class EventsController {
     @Query() query: unknown,
     @Headers('last-event-id') lastEventIdHeader?: string,
   ): Observable<MessageEvent> {
-    const { agreement, lastEventId } = parseQuery(liveQuery, query);
+    const { agreement, lastEventId } = parseOrThrow(liveQuery, query);
     // On a reconnect the browser sends the header and repeats the original URL: the header is newer.
     const fromHeader = lastEventIdHeader
       ? parseOrThrow(positionParam, lastEventIdHeader, 'Last-Event-ID')

@@ -190,7 +190,7 @@ for (const kind of ['inline', 'worker'] as const) {
         expect((await first).version).toBe(2);
         const [one, stale, three] = await Promise.allSettled(later);
         expect(one).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
-        expect(stale.status === 'rejected' && stale.reason instanceof WrongExpectedVersion).toBe(true);
+        expect(stale).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedVersion) });
         expect(three).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
         // The first append's commit, then one for all three sent while it waited.
         expect(walCommits(walFile) - before).toBe(2);

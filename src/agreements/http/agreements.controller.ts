@@ -20,7 +20,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import { decodeCursor, pageBody, DEFAULT_LIMIT } from '../../http/pagination.js';
 import { problem, ProblemError } from '../../http/problem.js';
 import { correlationIdOf, expectedVersionOf } from '../../http/request-context.js';
-import { parseOrThrow, parseQuery } from '../../http/zod-validation.js';
+import { parseOrThrow } from '../../http/zod-validation.js';
 import { GetAgreement, GetAgreementEvents, GetTimeline, ListAgreements } from '../read/agreement.queries.js';
 import { GetAgreementAsOf } from '../read/as-of/get-agreement-as-of.query.js';
 import { GetAgreementMilestones } from '../read/milestones/milestones.queries.js';
@@ -105,7 +105,7 @@ export class AgreementsController {
 
   @Get()
   async list(@Query() query: unknown) {
-    const { limit, cursor, ...filter } = parseQuery(listAgreementsQuery, query);
+    const { limit, cursor, ...filter } = parseOrThrow(listAgreementsQuery, query);
     const page = await this.queries.execute(
       new ListAgreements(filter, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, z.string())),
     );
@@ -119,7 +119,7 @@ export class AgreementsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const id = parseOrThrow(idParam, rawId, 'id');
-    const { asOf, knownAt, version } = parseQuery(getAgreementQuery, query);
+    const { asOf, knownAt, version } = parseOrThrow(getAgreementQuery, query);
     if (asOf === undefined && knownAt === undefined && version === undefined) {
       const view = await this.queries.execute(new GetAgreement(id));
       if (!view) throw notFound(id);
@@ -144,7 +144,7 @@ export class AgreementsController {
   @Get(':id/milestones')
   async milestones(@Param('id') rawId: string, @Query() query: unknown) {
     const id = parseOrThrow(idParam, rawId, 'id');
-    const { limit, cursor, status } = parseQuery(agreementMilestonesQuery, query);
+    const { limit, cursor, status } = parseOrThrow(agreementMilestonesQuery, query);
     const page = await this.queries.execute(
       new GetAgreementMilestones(id, status, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, milestoneCursor)),
     );
@@ -161,7 +161,7 @@ export class AgreementsController {
     const id = parseOrThrow(idParam, rawId, 'id');
     const version = await this.store.streamVersion(id);
     if (version === 0) throw notFound(id);
-    const { limit, cursor } = parseQuery(pageQuery, query);
+    const { limit, cursor } = parseOrThrow(pageQuery, query);
     // The same bytes Fastify would serialize, kept until the next append to this agreement.
     const key = `${id} ${limit ?? DEFAULT_LIMIT} ${cursor ?? ''}`;
     let body = this.timelinePages.get(key, version);
@@ -179,7 +179,7 @@ export class AgreementsController {
   @Get(':id/events')
   async events(@Param('id') rawId: string, @Query() query: unknown) {
     const id = await this.existing(rawId);
-    const { limit, cursor, format } = parseQuery(eventsQuery, query);
+    const { limit, cursor, format } = parseOrThrow(eventsQuery, query);
     if (format !== undefined) {
       return new StreamableFile(exportStream(this.store, id, format), {
         type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { decodeCursor, DEFAULT_LIMIT, pageBody } from '../../http/pagination.js';
-import { parseQuery } from '../../http/zod-validation.js';
+import { parseOrThrow } from '../../http/zod-validation.js';
 import { ListMilestones } from '../read/milestones/milestones.queries.js';
 import { milestoneCursor, milestonesQuery } from './accountability.requests.js';
 
@@ -12,7 +12,7 @@ export class MilestonesController {
   /** Milestones across agreements: who owes what by when, judged against today. */
   @Get()
   async list(@Query() query: unknown) {
-    const { limit, cursor, status, owner, dueBefore } = parseQuery(milestonesQuery, query);
+    const { limit, cursor, status, owner, dueBefore } = parseOrThrow(milestonesQuery, query);
     const page = await this.queries.execute(
       new ListMilestones(
         {

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { decodeCursor, DEFAULT_LIMIT, pageBody } from '../../http/pagination.js';
-import { parseQuery } from '../../http/zod-validation.js';
+import { parseOrThrow } from '../../http/zod-validation.js';
 import { GetTimeline } from '../read/agreement.queries.js';
 import { globalTimelineQuery, timelineCursor } from './accountability.requests.js';
 
@@ -12,7 +12,7 @@ export class TimelineController {
   /** Events across agreements in business-date order (ties by position). */
   @Get()
   async list(@Query() query: unknown) {
-    const { limit, cursor, ...filter } = parseQuery(globalTimelineQuery, query);
+    const { limit, cursor, ...filter } = parseOrThrow(globalTimelineQuery, query);
     const page = await this.queries.execute(
       new GetTimeline(filter, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, timelineCursor)),
     );
