@@ -48,6 +48,8 @@ export const stateJson = (state: Agreement): string => JSON.stringify(state);
 interface Statements {
   load: Statement<[string], StatusRow>;
   upsert: Statement;
+  /** For a row whose status stays: setting the indexed `status`, even to itself, rewrites its index page too. */
+  update: Statement;
   party: Statement<[string, string, string, string | null]>;
 }
 
@@ -70,6 +72,11 @@ function prepare(db: Database, suffix = ''): Statements {
         ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
           signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
           last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`),
+      update: db.prepare(`
+        UPDATE ${status} SET title = @title, version = @version, proposed_on = @proposedOn, signed_on = @signedOn,
+          in_force_on = @inForceOn, ended_on = @endedOn, last_event_on = @lastEventOn,
+          last_position = @lastPosition, state = @state
+        WHERE id = @id`),
       party: db.prepare(
         `INSERT INTO agreement_parties${suffix} (party, agreement_id, joined_on, left_on) VALUES (?, ?, ?, ?)
          ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on`,
@@ -115,10 +122,9 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
       const state = projectStatus(before, stream);
       if (state.status === 'none') continue;
       const last = stream[stream.length - 1]!;
-      s.upsert.run({
+      const values = {
         id,
         title: state.title,
-        status: state.status,
         version: last.version,
         proposedOn: state.proposedOn,
         signedOn: state.signedOn ?? null,
@@ -127,7 +133,9 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
         lastEventOn: state.lastEventOn,
         lastPosition: last.position,
         state: stateJson(state),
-      });
+      };
+      if (before.status === state.status) s.update.run(values);
+      else s.upsert.run({ ...values, status: state.status });
       // Every party it has ever had, even one that joined and left within this batch, with its dates.
       if (partiesKey(before) !== partiesKey(state)) {
         for (const m of memberships(state)) s.party.run(m.party, id, m.joinedOn, m.leftOn);
