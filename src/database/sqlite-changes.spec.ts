@@ -96,7 +96,7 @@ describe('SqliteChanges', () => {
       expect(cache.get('b', missing)).toBe(7);
     });
 
-    it('holds at most its capacity, dropping the least recently used', () => {
+    it('holds at most its capacity, dropping the oldest', () => {
       const cache = SqliteChanges.of(reader).cache<string>(2);
       let reads = 0;
       const get = (key: string) =>
@@ -106,12 +106,14 @@ describe('SqliteChanges', () => {
         });
       get('x');
       get('y');
-      get('x'); // x is now the most recent
-      get('z'); // y goes
-      expect(reads).toBe(3);
       get('x');
+      expect(reads).toBe(2);
+      get('z'); // x, the oldest, goes
       expect(reads).toBe(3);
       get('y');
+      get('z');
+      expect(reads).toBe(3);
+      get('x');
       expect(reads).toBe(4);
     });
   });

@@ -1,5 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { LruCache } from '../lru-cache.js';
 
 const registry = new WeakMap<Database, SqliteChanges>();
 
@@ -61,23 +60,24 @@ export class SqliteChanges {
     return this.stamp;
   }
 
-  /** An LRU cache that empties itself whenever the database may have changed. */
+  /** A cache that empties itself whenever the database may have changed. */
   cache<V>(capacity: number): ChangeCache<V> {
     return new ChangeCache<V>(this, capacity);
   }
 }
 
-/** Values read from the database, kept until it may have changed. */
+/**
+ * Values read from the database, kept until it may have changed; when full, the oldest goes
+ * (the whole cache empties at the next change anyway, so a hit does no bookkeeping).
+ */
 export class ChangeCache<V> {
-  private readonly entries: LruCache<V>;
+  private readonly entries = new Map<string, V>();
   private at = -1;
 
   constructor(
     private readonly changes: SqliteChanges,
-    capacity: number,
-  ) {
-    this.entries = new LruCache<V>(capacity);
-  }
+    private readonly capacity: number,
+  ) {}
 
   /** The cached value, or `read()`'s (an `undefined` is not kept). */
   get(key: string, read: () => V | undefined): V | undefined {
@@ -89,7 +89,9 @@ export class ChangeCache<V> {
     const cached = this.entries.get(key);
     if (cached !== undefined) return cached;
     const value = read();
-    if (value !== undefined) this.entries.set(key, value);
+    if (value === undefined) return value;
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, value);
     return value;
   }
 }
