@@ -45,6 +45,7 @@ const cpuProfDir = valueOf('--cpu-prof');
 const profile = quick
   ? {
       durationS: 1.5,
+      rounds: 1,
       warmupS: 0.3,
       connections: 64,
       agreements: 100,
@@ -56,7 +57,8 @@ const profile = quick
       storedPerStream: 200,
     }
   : {
-      durationS: 10,
+      durationS: 12,
+      rounds: 3,
       warmupS: 2,
       connections: 64,
       agreements: 1_000,
@@ -68,7 +70,7 @@ const profile = quick
       storedPerStream: 200,
     };
 
-/** `--duration <s>`: seconds per measured run, instead of the profile's. */
+/** `--duration <s>`: seconds each scenario is measured for (over all its rounds), instead of the profile's. */
 if (valueOf('--duration')) profile.durationS = Number(valueOf('--duration'));
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -151,24 +153,54 @@ async function metered(
   return { row: { key, name, status: 'ok', load: result, peakRssMB, cpuUsPerReq }, raw };
 }
 
-/** Warms up, then measures one scenario; its ratio is to the hello-world measured just before it. */
-async function measure(key: string, name: string, server: Server, ceiling: Server, next: RequestFactory) {
+/** A server measured alongside a scenario, for comparison: its ratio is to the same hello-world rounds. */
+interface Reference {
+  key: string;
+  name: string;
+  server: Server;
+  next: RequestFactory;
+}
+
+/**
+ * Warms up, then measures one scenario in rounds: each round the hello-world, then the scenario,
+ * then any references, so that the machine's speed, which drifts during a run here, moves them
+ * alike. Each row adds up its rounds; ratios are of those totals.
+ */
+async function measure(
+  key: string,
+  name: string,
+  server: Server,
+  ceiling: Server,
+  next: RequestFactory,
+  references: readonly Reference[] = [],
+) {
   if (!selected(key)) return;
   log(`${name}: warming up`);
   await load(server.url, profile.connections, profile.warmupS, next);
-  const { row: hello } = await metered(
-    `ceiling-${key}`,
-    `  hello-world ceiling (before ${key})`,
-    ceiling,
-    profile.connections,
-    profile.durationS,
-    () => ({ method: 'GET', path: '/' }),
+  for (const ref of references) await load(ref.server.url, profile.connections, profile.warmupS, ref.next);
+  log(`${name}: measuring, ${profile.rounds} rounds`);
+  const roundS = profile.durationS / profile.rounds;
+  const run = (on: Server, request: RequestFactory) =>
+    metered('', '', on, profile.connections, roundS, request);
+  const hellos: { row: Row; raw: RawLoad }[] = [];
+  const runs: { row: Row; raw: RawLoad }[] = [];
+  const referenceRuns = references.map((): { row: Row; raw: RawLoad }[] => []);
+  for (let round = 0; round < profile.rounds; round++) {
+    hellos.push(await run(ceiling, () => ({ method: 'GET', path: '/' })));
+    runs.push(await run(server, next));
+    for (const [i, ref] of references.entries()) referenceRuns[i]!.push(await run(ref.server, ref.next));
+  }
+  const hello = combine(`ceiling-${key}`, `  hello-world ceiling (with ${key})`, hellos);
+  const ratioOf = (row: Row): Row => ({
+    ...row,
+    ratio: { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' },
+  });
+  const row = ratioOf(combine(key, name, runs));
+  rows.push(
+    hello,
+    row,
+    ...references.map((ref, i) => ratioOf(combine(ref.key, ref.name, referenceRuns[i]!))),
   );
-  rows.push(hello);
-  log(`${name}: measuring`);
-  const { row } = await metered(key, name, server, profile.connections, profile.durationS, next);
-  row.ratio = { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' };
-  rows.push(row);
   log(
     `${name}: ${row.load!.reqPerSec} req/s, p99 ${row.load!.latency.p99} ms, ${row.cpuUsPerReq} µs CPU/req (ceiling ${hello.load!.reqPerSec} req/s, ${hello.cpuUsPerReq} µs CPU/req)`,
   );
@@ -235,48 +267,36 @@ async function appScenarios(ceiling: Server): Promise<void> {
     ceiling,
     rotating(ids, appendTo),
   );
-  await measure('status', 'read status', server, ceiling, rotating(ids, readStatus));
-  if (selected('status')) {
-    // The status route's framework machinery alone (guard, query bus, headers, hooks, logger), with
-    // a canned body: the part of the gap to the ceiling that is not reading the agreement.
-    const pipeline = await startServer(
-      'pipeline-world',
-      'dist/bench/pipeline-world.js',
-      {},
-      '/api/agreements/x',
-    );
-    const { row } = await metered(
-      'ceiling-pipeline',
-      "  hello-world with the status route's request pipeline, canned body",
-      pipeline,
-      profile.connections,
-      profile.durationS,
-      rotating(ids, readStatus),
-    );
-    const hello = rows.find((r) => r.key === 'ceiling-status')!;
-    row.ratio = { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' };
-    rows.push(row);
-    await stopChild(pipeline.child);
-  }
-  await measure('timeline', `read a ${profile.timelineEvents}-event timeline`, server, ceiling, () => ({
-    method: 'GET',
-    path: timelinePath,
-    headers: authHeaders,
-  }));
-  if (selected('timeline')) {
-    // What the same number of bytes costs the hello-world: the part of the gap that is the size.
-    const { row } = await metered(
-      'ceiling-sized',
-      `  hello-world, canned ${Math.round(timelineBytes / 1024)} KB body (the timeline's size)`,
-      ceiling,
-      profile.connections,
-      profile.durationS,
-      () => ({ method: 'GET', path: `/sized/${timelineBytes}` }),
-    );
-    const hello = rows.find((r) => r.key === 'ceiling-timeline')!;
-    row.ratio = { value: round2(row.load!.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' };
-    rows.push(row);
-  }
+  // The status route's framework machinery alone (guard, query bus, headers, hooks, logger), with
+  // a canned body: the part of the gap to the ceiling that is not reading the agreement.
+  const pipeline = selected('status')
+    ? await startServer('pipeline-world', 'dist/bench/pipeline-world.js', {}, '/api/agreements/x')
+    : undefined;
+  await measure('status', 'read status', server, ceiling, rotating(ids, readStatus), [
+    {
+      key: 'ceiling-pipeline',
+      name: "  hello-world with the status route's request pipeline, canned body",
+      server: pipeline!,
+      next: rotating(ids, readStatus),
+    },
+  ]);
+  if (pipeline) await stopChild(pipeline.child);
+  // What the same number of bytes costs the hello-world: the part of the gap that is the size.
+  await measure(
+    'timeline',
+    `read a ${profile.timelineEvents}-event timeline`,
+    server,
+    ceiling,
+    () => ({ method: 'GET', path: timelinePath, headers: authHeaders }),
+    [
+      {
+        key: 'ceiling-sized',
+        name: `  hello-world, canned ${Math.round(timelineBytes / 1024)} KB body (the timeline's size)`,
+        server: ceiling,
+        next: () => ({ method: 'GET', path: `/sized/${timelineBytes}` }),
+      },
+    ],
+  );
   await longVersusFresh(server, 'bench-long', freshIds);
   await stopChild(server.child);
 }

@@ -62,8 +62,8 @@ describe('npm run bench -- --quick', () => {
     ]) {
       expect(keys).toContain(key);
     }
-    // The hello-world is measured before each throughput scenario, once with a timeline-sized body, and
-    // once with the status route's request pipeline.
+    // The hello-world is measured with each throughput scenario, and so are a hello-world with a
+    // timeline-sized body and one with the status route's request pipeline.
     expect(keys.filter((k) => k.startsWith('ceiling-')).sort()).toEqual(
       ['append', 'pipeline', 'sized', 'status', 'stored-append', 'stored-status', 'timeline'].map(
         (k) => `ceiling-${k}`,
@@ -85,7 +85,16 @@ describe('npm run bench -- --quick', () => {
       }
       expect([where, row.peakRssMB > 0, finite(row.cpuUsPerReq)]).toEqual([where, true, true]);
     }
-    for (const key of ['append', 'status', 'timeline', 'append-long', 'stored-append', 'stored-status']) {
+    for (const key of [
+      'append',
+      'status',
+      'ceiling-pipeline',
+      'timeline',
+      'ceiling-sized',
+      'append-long',
+      'stored-append',
+      'stored-status',
+    ]) {
       expect([key, finite(rows.find((r) => r.key === key).ratio?.value)]).toEqual([key, true]);
     }
     expect(rows.find((r) => r.key === 'seed').eventsPerSec).toBeGreaterThan(0);
