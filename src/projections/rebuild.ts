@@ -3,6 +3,7 @@ import type { StoredEvent } from '../event-store/event-store.port.js';
 import { UpcasterChain } from '../event-store/upcasting.js';
 import { StateCache } from '../agreements/read/status/state-cache.js';
 import { sqliteReadModels } from './sqlite-read-models.js';
+import { SqliteChanges } from '../database/sqlite-changes.js';
 
 export const REBUILD_SUFFIX = '_rebuild';
 const CHECKPOINT = 'rebuild';
@@ -122,7 +123,11 @@ async function replay(db: Database, options: RebuildOptions, started: number): P
         return true;
       })
       .immediate();
-    if (swapped) return result(true);
+    if (swapped) {
+      // Read caches on this connection must not answer from the tables it replaced.
+      SqliteChanges.of(db).committed();
+      return result(true);
+    }
   }
 }
 

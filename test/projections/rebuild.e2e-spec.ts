@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { SQLITE } from '../../src/persistence.module.js';
 import type { SqliteHandle } from '../../src/database/sqlite.database.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
+import { SqliteChanges } from '../../src/database/sqlite-changes.js';
 import { sqliteReadModels } from '../../src/projections/sqlite-read-models.js';
 import { ManualClock, startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
@@ -203,6 +204,20 @@ describe(`projection rebuild (seed ${SEED})`, () => {
     });
     expect(tables()).toEqual(inline);
     expect(await readEverything()).toEqual(answers);
+  });
+
+  it('leaves no read cache on the connection answering from the tables it replaced', async () => {
+    const id = agreements[1]!.id;
+    const before = (await http.get(`/api/agreements/${id}`)).body;
+    // A read model gone wrong, written on this connection and announced as any such write must be.
+    db.prepare(
+      "UPDATE agreement_status SET state = json_set(state, '$.title', 'Not rebuilt yet') WHERE id = ?",
+    ).run(id);
+    SqliteChanges.of(db).committed();
+    expect((await http.get(`/api/agreements/${id}`)).body.title).toBe('Not rebuilt yet');
+
+    await rebuildProjections(db, { batchSize: 1000 });
+    expect((await http.get(`/api/agreements/${id}`)).body).toEqual(before);
   });
 
   it('keeps events appended during a rebuild, and the inline projections work on the swapped-in tables', async () => {
