@@ -96,25 +96,27 @@ describe('SqliteChanges', () => {
       expect(cache.get('b', missing)).toBe(7);
     });
 
-    it('holds at most its capacity, dropping the oldest', () => {
-      const cache = SqliteChanges.of(reader).cache<string>(2);
+    it('holds at most its budget, dropping the oldest, and keeps no value over an eighth of it', () => {
+      const cache = SqliteChanges.of(reader).cache<string>(40, (value) => value.length);
       let reads = 0;
-      const get = (key: string) =>
+      const get = (key: string, value = key.padEnd(5, '.')) =>
         cache.get(key, () => {
           reads++;
-          return `value of ${key}`;
+          return value;
         });
-      get('x');
-      get('y');
-      get('x');
-      expect(reads).toBe(2);
-      get('z'); // x, the oldest, goes
-      expect(reads).toBe(3);
-      get('y');
-      get('z');
-      expect(reads).toBe(3);
-      get('x');
-      expect(reads).toBe(4);
+      for (let i = 0; i < 8; i++) get(`k${i}`); // 8 × 5 = 40: all kept
+      for (let i = 0; i < 8; i++) get(`k${i}`);
+      expect(reads).toBe(8);
+      get('k8'); // 45: k0, the oldest, goes
+      expect(reads).toBe(9);
+      get('k1');
+      expect(reads).toBe(9);
+      get('k0');
+      expect(reads).toBe(10);
+
+      expect(get('big', 'x'.repeat(6))).toBe('xxxxxx'); // 6 > 40 / 8
+      expect(get('big', 'x'.repeat(6))).toBe('xxxxxx');
+      expect(reads).toBe(12);
     });
   });
 });

@@ -4,8 +4,8 @@ const registry = new WeakMap<Database, SqliteChanges>();
 
 /**
  * Whether a SQLite connection may have seen the database change since a cache last looked,
- * without a query on every read (a status read spent about a third of its CPU in its two
- * SQLite calls: the row and `PRAGMA data_version`).
+ * without a query on every read (a status read spent about half of its CPU in its two SQLite
+ * calls: the row and `PRAGMA data_version`).
  *
  * - This process's own commits count at once: the event store calls `committed()` when the
  *   writer reports a commit, before it answers the append, so a client that reads after its
@@ -60,38 +60,51 @@ export class SqliteChanges {
     return this.stamp;
   }
 
-  /** A cache that empties itself whenever the database may have changed. */
-  cache<V>(capacity: number): ChangeCache<V> {
-    return new ChangeCache<V>(this, capacity);
+  /**
+   * A cache that empties itself whenever the database may have changed, holding at most
+   * `budget`, counted by `sizeOf` (by default, one per entry).
+   */
+  cache<V>(budget: number, sizeOf: (value: V) => number = () => 1): ChangeCache<V> {
+    return new ChangeCache<V>(this, budget, sizeOf);
   }
 }
 
 /**
- * Values read from the database, kept until it may have changed; when full, the oldest goes
- * (the whole cache empties at the next change anyway, so a hit does no bookkeeping).
+ * Values read from the database, kept until it may have changed; over its budget, the oldest
+ * go (the whole cache empties at the next change anyway, so a hit does no bookkeeping).
  */
 export class ChangeCache<V> {
-  private readonly entries = new Map<string, V>();
+  private readonly entries = new Map<string, { value: V; size: number }>();
+  private size = 0;
   private at = -1;
 
   constructor(
     private readonly changes: SqliteChanges,
-    private readonly capacity: number,
+    private readonly budget: number,
+    private readonly sizeOf: (value: V) => number,
   ) {}
 
-  /** The cached value, or `read()`'s (an `undefined` is not kept). */
+  /** The cached value, or `read()`'s (an `undefined` is not kept, nor a value over an eighth of the budget). */
   get(key: string, read: () => V | undefined): V | undefined {
     const at = this.changes.current();
     if (at !== this.at) {
       this.entries.clear();
+      this.size = 0;
       this.at = at;
     }
     const cached = this.entries.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return cached.value;
     const value = read();
     if (value === undefined) return value;
-    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, value);
+    const size = this.sizeOf(value);
+    if (size > this.budget / 8) return value;
+    this.entries.set(key, { value, size });
+    this.size += size;
+    for (const [oldest, entry] of this.entries) {
+      if (this.size <= this.budget) break;
+      this.entries.delete(oldest);
+      this.size -= entry.size;
+    }
     return value;
   }
 }

@@ -20,7 +20,8 @@ export class SqliteStatusReader implements StatusReader {
     this.getStmt = db.prepare<[string], { state: string; version: number }>(
       'SELECT state, version FROM agreement_status WHERE id = ?',
     );
-    this.views = SqliteChanges.of(db).cache(10_000);
+    // Up to 16 MB of JSON text (a status is 1–10 KB).
+    this.views = SqliteChanges.of(db).cache(16 * 1024 * 1024, (view) => view.json.length);
   }
 
   async get(id: string): Promise<AgreementView | undefined> {
