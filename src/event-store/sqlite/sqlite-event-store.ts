@@ -99,9 +99,8 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * Sends queued appends to the writer without waiting for the commit before: a writer
-   * thread queues them meanwhile and commits all it holds as soon as it is free (measured:
-   * waiting for each commit's answer before sending the next batch left the writer idle
-   * 1.7 ms of every 6).
+   * thread holds them meanwhile and commits all it holds as soon as it is free, so no round
+   * trip between the threads stands between two commits.
    */
   private flush(): void {
     const batch = this.queue.splice(0, this.maxBatch);
