@@ -4,8 +4,9 @@ const registry = new WeakMap<Database, SqliteChanges>();
 
 /**
  * Whether a SQLite connection may have seen the database change since a cache last looked,
- * without a query on every read (a status read spent about half of its CPU in its two SQLite
- * calls: the row and `PRAGMA data_version`).
+ * without a query on every read: a status read used to run two (the row and `PRAGMA
+ * data_version`); with the caches on top of this, `npm run bench -- --only status` went from
+ * 68 to 33–39 µs of server CPU a read.
  *
  * - This process's own commits count at once: the event store calls `committed()` when the
  *   writer reports a commit, before it answers the append, so a client that reads after its

@@ -22,7 +22,7 @@ const states = new StateCache(10_000);
 const appender = new SqliteAppender(db, sqliteReadModels('', { cache: states }), () => states.clear());
 
 type Batch = Extract<ToWriter, { type: 'commit' }>;
-let waiting: Batch[] = [];
+const waiting: Batch[] = [];
 let scheduled = false;
 
 port.on('message', (message: ToWriter) => {
@@ -42,14 +42,13 @@ port.on('message', (message: ToWriter) => {
 function commitWaiting(): void {
   scheduled = false;
   while (waiting.length > 0) {
-    let count = 0;
-    let take = 0;
-    while (take < waiting.length && (take === 0 || count + waiting[take]!.batch.length <= MAX_APPENDS)) {
-      count += waiting[take]!.batch.length;
-      take++;
+    // Whole batches, in order, up to MAX_APPENDS appends (a larger batch goes alone).
+    const batches = [waiting.shift()!];
+    let count = batches[0]!.batch.length;
+    while (waiting.length > 0 && count + waiting[0]!.batch.length <= MAX_APPENDS) {
+      count += waiting[0]!.batch.length;
+      batches.push(waiting.shift()!);
     }
-    const batches = waiting.slice(0, take);
-    waiting = waiting.slice(take);
     const outcomes = appender.commit(batches.flatMap((b) => b.batch)).map(encodeOutcome);
     let at = 0;
     port.postMessage({
