@@ -49,6 +49,7 @@ export default {
         '<rootDir>/test/audit/export.e2e-spec.ts',
         '<rootDir>/test/security/first-start.e2e-spec.ts',
         '<rootDir>/test/security/idempotency.e2e-spec.ts',
+        '<rootDir>/test/security/door.e2e-spec.ts',
       ],
       setupFiles: ['<rootDir>/test/support/on-postgres.ts'],
     },

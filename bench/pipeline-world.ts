@@ -105,7 +105,7 @@ const fastify = app.getHttpAdapter().getInstance();
 fastify.addHook('onRequest', (_request, _reply, done) => done());
 fastify.addHook('onResponse', (_request, _reply, done) => done());
 fastify.addHook('onSend', (request, reply, payload, done) => {
-  void reply.headers(securityHeaders(request.url));
+  void reply.headers(securityHeaders(request.routeOptions.url, 'key'));
   void reply.header('x-request-id', request.id);
   done(null, payload);
 });

@@ -105,6 +105,7 @@ function startApp(dbFile: string) {
       DATABASE_URL: `sqlite:${dbFile}`,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_FAILURES_PER_MINUTE: '0',
       ADMIN_API_KEY: BENCH_KEY,
     },
     '/health',

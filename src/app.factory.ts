@@ -10,7 +10,10 @@ import { clientErrorHandler } from './http/client-errors.js';
 import { frameworkErrors, jsonBodyParser } from './http/json-body.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { isValidRequestId } from './http/request-context.js';
+import { redactUrl } from './http/redact.js';
 import { securityHeaders } from './http/security-headers.js';
+import { Door } from './auth/door.js';
+import { accessOf, markPublic, type RouteAccess, type RouteAccessConfig } from './auth/route-access.js';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -31,12 +34,16 @@ export async function createApp(
             serializers: {
               req: (req: { method: string; url: string; id: string }) => ({
                 method: req.method,
-                url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'),
+                url: redactUrl(req.url),
                 requestId: req.id,
               }),
             },
           },
     bodyLimit: config.bodyLimitBytes,
+    // A client that sends its request slowly (or never finishes it) is cut off: 408.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    http: { headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs) },
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
     clientErrorHandler,
@@ -61,36 +68,57 @@ export async function createApp(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  const routes: RegisteredRoute[] = [];
+  fastify.server.maxConnections = config.maxConnections;
+  const routes: { method: string; url: string; options: { config?: unknown } }[] = [];
   fastify.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    // The API documentation (the Swagger UI, its assets and the JSON) is public; so is a CORS
+    // preflight (`OPTIONS *`, sent without credentials). Decided per route as it is registered.
+    const methods = [route.method].flat();
+    if (isDocsRoute(route.url) || (route.url === '*' && methods.includes('OPTIONS'))) markPublic(route);
+    // The options as registered: a plugin's own onRoute hook (the pages) runs after this one.
+    for (const method of methods) routes.push({ method, url: route.url, options: route });
   });
+  // Before anything else, each request passes the door: origin-form target, a matched route, a key.
+  fastify.addHook('onRequest', app.get(Door).onRequest);
   registries.set(app, routes);
   // The API speaks JSON only: any other body is refused with 415 before it reaches a route.
   fastify.removeContentTypeParser(['text/plain']);
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    void reply.headers(securityHeaders(request.url));
+    void reply.headers(securityHeaders(request.routeOptions.url, accessOf(request)));
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
-  setUpOpenApi(app);
+  setUpOpenApi(app, DOCS_PATH);
   return app;
 }
 
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** Who may call it (route-access.ts): anything but `public` needs a key. */
+  access: RouteAccess;
 }
 
-const registries = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
+const DOCS_PATH = '/docs';
+const isDocsRoute = (url: string) =>
+  url === DOCS_PATH || url === `${DOCS_PATH}-json` || url.startsWith(`${DOCS_PATH}/`);
+
+const registries = new WeakMap<
+  NestFastifyApplication,
+  { method: string; url: string; options: { config?: unknown } }[]
+>();
 
 /** Every route the application registered (filled when it initialises): for tests and docs checks. */
 export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
-  return [...(registries.get(app) ?? [])];
+  return (registries.get(app) ?? []).map(({ method, url, options }) => ({
+    method,
+    url,
+    access: (options.config as RouteAccessConfig | undefined)?.access ?? 'key',
+  }));
 }
 
 export const bootLogger = new Logger('TreatyLedger');

@@ -7,10 +7,7 @@ export const unauthorized = (detail: string) =>
 
 export const forbidden = (detail: string) => new ProblemError(problem(403, 'Forbidden', detail));
 
-export const tooManyRequests = (retryAfterSeconds: number) =>
-  new ProblemError(
-    problem(429, 'TooManyRequests', `Rate limit reached for this key; retry in ${retryAfterSeconds} s`),
-    {
-      'retry-after': String(retryAfterSeconds),
-    },
-  );
+export const tooManyRequests = (retryAfterSeconds: number, detail = 'Rate limit reached for this key') =>
+  new ProblemError(problem(429, 'TooManyRequests', `${detail}; retry in ${retryAfterSeconds} s`), {
+    'retry-after': String(retryAfterSeconds),
+  });

@@ -2,19 +2,26 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { Door, FailedAuthLimiter, KeyRateLimiter } from './door.js';
 import { FirstStartAdminKey } from './first-start.js';
-import { RateLimiter } from './rate-limiter.js';
 
 @Global()
 @Module({
   providers: [
     {
-      provide: RateLimiter,
+      provide: KeyRateLimiter,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => new RateLimiter(c.rateLimitPerMinute),
+      useFactory: (c: AppConfig) => new KeyRateLimiter(c.rateLimitPerMinute),
     },
+    {
+      provide: FailedAuthLimiter,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => new FailedAuthLimiter(c.authFailuresPerMinute),
+    },
+    Door,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     FirstStartAdminKey,
   ],
+  exports: [Door],
 })
 export class AuthModule {}

@@ -11,6 +11,20 @@ export interface AppConfig {
   adminApiKey?: string;
   /** Requests per minute per API key; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Requests per minute per client address that come without a valid API key; 0 turns the limit off. */
+  authFailuresPerMinute: number;
+  /** Whether GET /metrics answers without a key (METRICS_PUBLIC, default true). */
+  metricsPublic: boolean;
+  /** Live feeds one key may hold open at once on this instance; the next is 429. */
+  liveFeedsPerKey: number;
+  /** A request whose headers and body have not all arrived after this long is refused (408). */
+  requestTimeoutMs: number;
+  /** A request whose headers have not all arrived after this long is refused (408). */
+  headersTimeoutMs: number;
+  /** An idle connection (no bytes either way) is closed after this long. */
+  connectionTimeoutMs: number;
+  /** Most connections the server holds open at once; more are refused by closing them. */
+  maxConnections: number;
   /** Origins allowed by CORS; empty: CORS off. */
   corsOrigins: string[];
 }
@@ -109,6 +123,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     ...(adminApiKey ? { adminApiKey } : {}),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+    authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 60, 0, 10_000_000),
+    metricsPublic: boolean(env, 'METRICS_PUBLIC', true),
+    liveFeedsPerKey: integer(env, 'LIVE_FEEDS_PER_KEY', 10, 1, 100_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    connectionTimeoutMs: integer(env, 'CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 1024, 1, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Public } from '../auth/route-access.js';
 import { DATABASE_PROBE, type DatabaseProbe } from '../database/database-probe.js';
 
 @Controller('health')
 export class HealthController {
   constructor(@Inject(DATABASE_PROBE) private readonly database: DatabaseProbe) {}
 
+  @Public()
   /** Liveness and readiness: answers 200 only while the database answers (a load balancer takes the instance out otherwise). */
   @Get()
   async check() {

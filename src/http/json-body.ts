@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUtf8 } from 'node:buffer';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { redactUrl } from './redact.js';
 
 /** Deeper than any request the API takes (an event batch is four levels): refused before any code recurses. */
 export const MAX_JSON_DEPTH = 32;
@@ -64,5 +65,5 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   void reply
     .code(status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send({ ...problem(status, title, error.message), instance: request.url });
+    .send({ ...problem(status, title, error.message), instance: redactUrl(request.url) });
 }

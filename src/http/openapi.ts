@@ -195,6 +195,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-export function setUpOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+export function setUpOpenApi(app: INestApplication, path: string): void {
+  SwaggerModule.setup(path, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${path}-json` });
 }

@@ -4,6 +4,7 @@ import { DomainError } from '../agreements/domain/agreement.errors.js';
 import { AccessDenied } from '../agreements/write/access-denied.js';
 import { EventIdConflict, StoreUnavailable, WrongExpectedVersion } from '../event-store/event-store.port.js';
 import { problem, ProblemError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+import { redactUrl } from './redact.js';
 
 const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -93,12 +94,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { problem: body, headers } = toProblem(error);
-    if (body.status >= 500) this.logger.error({ err: error, requestId: request.id }, 'request failed');
-    void reply
-      .status(body.status)
-      .headers(headers)
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send({ ...body, instance: request.url });
+    if (toProblem(error).problem.status >= 500) {
+      this.logger.error({ err: error, requestId: request.id }, 'request failed');
+    }
+    sendProblem(request, reply, error);
   }
+}
+
+/** Answers with the problem for `error`; its `instance` is the request's path and query, secrets redacted. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const { problem: body, headers } = toProblem(error);
+  return reply
+    .status(body.status)
+    .headers(headers)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send({ ...body, instance: redactUrl(request.url) });
 }

@@ -14,8 +14,11 @@ const HEADERS_BY_PATH = {
   pages: { ...SECURITY_HEADERS, 'content-security-policy': CSP },
 };
 
-/** Sent on every response; the API's answers are never cached, the pages load nothing from elsewhere. */
-export function securityHeaders(url: string): Record<string, string> {
-  if (url.startsWith('/api')) return HEADERS_BY_PATH.api;
-  return url.startsWith('/docs') ? HEADERS_BY_PATH.docs : HEADERS_BY_PATH.pages;
+/**
+ * Sent on every response, chosen by the route that answered (its pattern, never the URL as sent):
+ * what needs a key is never cached, the pages load nothing from elsewhere.
+ */
+export function securityHeaders(route: string | undefined, access: string): Record<string, string> {
+  if (access !== 'public' || route === undefined || route.startsWith('/api')) return HEADERS_BY_PATH.api;
+  return route.startsWith('/docs') ? HEADERS_BY_PATH.docs : HEADERS_BY_PATH.pages;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { principalOf } from '../auth/api-key.guard.js';
+import { principalOf } from '../auth/door.js';
 import { canonicalJson } from '../event-store/hashing.js';
 import { badRequest, ProblemError } from '../http/problem.js';
 import { toProblem } from '../http/problem-details.filter.js';

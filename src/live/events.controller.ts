@@ -7,6 +7,7 @@ import { toPage } from '../agreements/read/page.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { DEFAULT_LIMIT, decodeCursor, pageBody } from '../http/pagination.js';
 import { parseOrThrow } from '../http/zod-validation.js';
+import { KeyInQuery } from '../auth/route-access.js';
 import { LiveConnections } from './live-connections.js';
 import { liveFeed } from './live-feed.js';
 import { feedQuery, liveQuery, positionParam } from './live.requests.js';
@@ -35,6 +36,7 @@ export class EventsController {
   }
 
   @Sse('live')
+  @KeyInQuery()
   @ApiOperation({
     summary: 'Server-sent events: id = global position, data = the stored event',
     description:

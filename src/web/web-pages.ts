@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { markPublic } from '../auth/route-access.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ const PAGES: Record<string, string> = {
  * set on every response in app.factory.ts; the pages comply: no inline script or style.
  */
 export async function webPages(scope: FastifyInstance, options: { root: string }): Promise<void> {
+  // Every route of this scope (the pages and their assets) is public: they hold no data.
+  scope.addHook('onRoute', markPublic);
   await scope.register(fastifyStatic, {
     root: options.root,
     prefix: '/',

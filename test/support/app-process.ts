@@ -40,6 +40,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
       NODE_OPTIONS: '',
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_FAILURES_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -48,6 +48,7 @@ export async function startApp(
     DATABASE_URL: databaseUrl,
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '0',
+    AUTH_FAILURES_PER_MINUTE: '0',
     ...options.env,
   });
   const app = await createApp(config, options.clock ? { clock: options.clock } : {}).catch(async (error) => {

@@ -15,7 +15,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { principalOf } from '../../auth/api-key.guard.js';
+import { principalOf } from '../../auth/door.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { decodeCursor, pageBody, DEFAULT_LIMIT } from '../../http/pagination.js';
 import { problem, ProblemError } from '../../http/problem.js';
