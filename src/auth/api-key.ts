@@ -35,6 +35,8 @@ export interface ApiKeyStore {
   }): Promise<{ key: string; record: ApiKeyRecord }>;
   list(): Promise<ApiKeyRecord[]>;
   revoke(id: string): Promise<boolean>;
+  /** Of these key ids, the ones that are live (exist, not revoked), read from the database now. */
+  liveKeyIds(ids: readonly string[]): Promise<Set<string>>;
   count(): Promise<number>;
 }
 

@@ -75,6 +75,15 @@ export class PostgresApiKeyStore implements ApiKeyStore {
     return updated.length > 0;
   }
 
+  async liveKeyIds(ids: readonly string[]): Promise<Set<string>> {
+    const live = await rows<{ id: string }>(
+      this.pool,
+      'SELECT id FROM api_keys WHERE revoked_at IS NULL AND id = ANY($1::text[])',
+      [ids],
+    );
+    return new Set(live.map((r) => r.id));
+  }
+
   async count(): Promise<number> {
     const [row] = await rows<{ n: number }>(this.pool, 'SELECT COUNT(*) AS n FROM api_keys');
     return row!.n;

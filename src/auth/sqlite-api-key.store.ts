@@ -95,6 +95,16 @@ export class SqliteApiKeyStore implements ApiKeyStore {
     return info.changes > 0;
   }
 
+  async liveKeyIds(ids: readonly string[]): Promise<Set<string>> {
+    const live = this.db
+      .prepare<[string], string>(
+        'SELECT id FROM api_keys WHERE revoked_at IS NULL AND id IN (SELECT value FROM json_each(?))',
+      )
+      .pluck()
+      .all(JSON.stringify(ids));
+    return new Set(live);
+  }
+
   async count(): Promise<number> {
     return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys').get()!.n;
   }

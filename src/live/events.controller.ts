@@ -1,6 +1,8 @@
-import { Controller, Get, Headers, Inject, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Req, Sse, type MessageEvent } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../auth/door.js';
 import { ApiOperation } from '@nestjs/swagger';
-import { from, switchMap, takeUntil, type Observable } from 'rxjs';
+import { from, switchMap, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { presentEvent } from '../agreements/http/event.presenter.js';
 import { toPage } from '../agreements/read/page.js';
@@ -46,6 +48,7 @@ export class EventsController {
       `every ${HEARTBEAT_MS / 1000} s. EventSource cannot send headers: pass the API key as ?access_token=.`,
   })
   live(
+    @Req() request: FastifyRequest,
     @Query() query: unknown,
     @Headers('last-event-id') lastEventIdHeader?: string,
   ): Observable<MessageEvent> {
@@ -57,13 +60,15 @@ export class EventsController {
     const feed = (after: number) =>
       liveFeed(this.store, { after, ...(agreement !== undefined ? { agreementId: agreement } : {}) });
     const after = fromHeader ?? lastEventId;
+    // The door has checked the key; the feed stays open only while it is live (and within its cap).
+    const ticket = this.connections.admit(principalOf(request)!.keyId);
     const messages =
       after !== undefined
-        ? sseMessages(feed(after), HEARTBEAT_MS)
+        ? sseMessages(ticket.gate(feed(after)), HEARTBEAT_MS)
         : // No position yet: from the store's head, which the client is told first.
           from(this.store.head()).pipe(
-            switchMap((head) => sseMessages(feed(head), HEARTBEAT_MS, positionMessage(head))),
+            switchMap((head) => sseMessages(ticket.gate(feed(head)), HEARTBEAT_MS, positionMessage(head))),
           );
-    return messages.pipe(takeUntil(this.connections.closing$));
+    return ticket.hold(messages);
   }
 }
