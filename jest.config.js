@@ -47,6 +47,7 @@ export default {
         // These reach the database only through the API; the other security and audit suites also
         // open the SQLite file or run the CLI on it, so they stay on SQLite.
         '<rootDir>/test/audit/export.e2e-spec.ts',
+        '<rootDir>/test/audit/csv-injection.e2e-spec.ts',
         '<rootDir>/test/security/first-start.e2e-spec.ts',
         '<rootDir>/test/security/idempotency.e2e-spec.ts',
         '<rootDir>/test/security/door.e2e-spec.ts',

@@ -24,9 +24,17 @@ const CSV_COLUMNS = [
   'hash',
 ] as const;
 
+/**
+ * A spreadsheet reads a cell that starts with one of these as a formula (OWASP "CSV injection"):
+ * such a cell is written with a leading `'`, which makes it text. Every cell, since actors,
+ * correlation ids and data all come from outside.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** RFC 4180: quote a field holding a comma, quote or line break; double the quotes. */
-const csvField = (value: string | number | undefined) => {
-  const text = value === undefined ? '' : String(value);
+export const csvField = (value: string | number | undefined) => {
+  const raw = value === undefined ? '' : String(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
