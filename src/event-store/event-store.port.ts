@@ -99,8 +99,16 @@ export class WrongExpectedVersion extends Error {
 }
 
 export class EventIdConflict extends Error {
-  constructor(readonly eventId: string) {
-    super(`Event id ${eventId} is already stored with other content or in another position`);
+  /** `field`: what differs from the stored event (type, occurredOn, data); absent: its place (stream, order). */
+  constructor(
+    readonly eventId: string,
+    readonly field?: 'type' | 'occurredOn' | 'data',
+  ) {
+    super(
+      field
+        ? `Event id ${eventId} is already stored with another ${field}: an event id names one event, send a new id for another`
+        : `Event id ${eventId} is already stored with other content or in another position`,
+    );
     this.name = 'EventIdConflict';
   }
 }

@@ -74,7 +74,10 @@ const OPERATIONS: Record<string, Operation> = {
       '201': { description: 'The stored event (or events), with ETag = the new version' },
       '400': problemResponse('Invalid event'),
       '404': problemResponse('No such agreement'),
-      '409': problemResponse('Refused by the agreement rules (e.g. AgreementClosed)'),
+      '409': problemResponse(
+        'Refused by the agreement rules (e.g. AgreementClosed), or EventIdConflict: an eventId already stored ' +
+          'for another event (`field` names what differs: type, occurredOn or data)',
+      ),
       '412': problemResponse('If-Match is stale'),
       '413': problemResponse('Body over the size limit'),
     },

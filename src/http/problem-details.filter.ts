@@ -60,8 +60,17 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
       headers: { etag: `"${error.actual}"` },
     };
   }
-  if (error instanceof EventIdConflict)
-    return { problem: problem(409, 'EventIdConflict', error.message), headers: {} };
+  if (error instanceof EventIdConflict) {
+    const field = error.field ?? 'eventId';
+    return {
+      problem: problem(409, 'EventIdConflict', error.message, {
+        field,
+        eventId: error.eventId,
+        errors: [{ field, rule: 'same_as_stored', message: error.message }],
+      }),
+      headers: {},
+    };
+  }
   if (error instanceof StoreUnavailable) {
     return { problem: problem(503, 'StoreUnavailable', error.message), headers: { 'retry-after': '1' } };
   }

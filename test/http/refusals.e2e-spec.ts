@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { API_KEY_STORE, type ApiKeyStore } from '../../src/auth/api-key.js';
 import { ManualClock, startApp, type RunningApp } from '../support/app.js';
 import { api, type JsonResponse } from '../support/http.js';
 
@@ -278,6 +279,51 @@ describe('unknown things', () => {
     });
     expect(first.status).toBe(201);
     await refused(409, () => postEvent({ ...SIGN_JPN, eventId }));
+  });
+
+  describe('an event id sent again must be the same event, whoever sends it', () => {
+    const eventId = randomUUID();
+    const consultation = {
+      type: 'ConsultationHeld',
+      occurredOn: '2024-05-02',
+      eventId,
+      data: { level: 'ministerial', topics: ['host-nation support'] },
+    };
+    let otherKey: ReturnType<typeof api>;
+
+    beforeAll(async () => {
+      const signed = await postEvent({ ...SIGN_JPN, eventId: randomUUID() });
+      expect([201, 409]).toContain(signed.status); // JPN may have signed in an earlier test
+      expect((await postEvent(consultation)).status).toBe(201);
+      const { key } = await running.app
+        .get<ApiKeyStore>(API_KEY_STORE)
+        .create({ name: 'another recorder', role: 'admin', parties: [] });
+      otherKey = api(running.url, key);
+    });
+
+    it('the same type, date and data (another key, data keys in another order) gets the stored event back', async () => {
+      const again = await otherKey.post(`/api/agreements/${ID}/events`, {
+        ...consultation,
+        data: { topics: ['host-nation support'], level: 'ministerial' },
+      });
+      expect(again.status).toBe(201);
+      expect(again.body).toMatchObject({ eventId, metadata: { actor: 'admin' } });
+    });
+
+    it.each([
+      ['data', { data: { level: 'summit', topics: ['host-nation support'] } }],
+      ['occurredOn', { occurredOn: '2024-05-03' }],
+      ['type', { type: 'ReviewConducted', data: { outcome: 'reaffirmed' } }],
+    ])('another %s is 409 EventIdConflict naming it, and writes nothing', async (field, change) => {
+      for (const client of [http, otherKey]) {
+        const before = await snapshot();
+        const res = await client.post(`/api/agreements/${ID}/events`, { ...consultation, ...change });
+        expectProblem(res, 409);
+        expect(res.body).toMatchObject({ title: 'EventIdConflict', field, eventId });
+        expect(fieldsOf(res)).toEqual([field]);
+        expect(await snapshot()).toEqual(before);
+      }
+    });
   });
 });
 

@@ -16,6 +16,7 @@ import {
 } from '../event-store.port.js';
 import { eventOf, type EventRow } from '../event-row.js';
 import { chainEvents } from '../chain.js';
+import { replayMismatch } from '../replay.js';
 import type { InlineProjection } from '../projections.js';
 import { UpcasterChain } from '../upcasting.js';
 import { FeedFollower } from './feed-follower.js';
@@ -354,10 +355,12 @@ function findDuplicate(
   const first = hits[0]!;
   const sameAppend =
     hits.length === events.length &&
-    hits.every(
-      (e, i) => e.streamId === streamId && e.version === first.version + i && e.type === events[i]!.type,
-    );
+    hits.every((e, i) => e.streamId === streamId && e.version === first.version + i);
   if (!sameAppend) throw new EventIdConflict(first.eventId);
+  hits.forEach((e, i) => {
+    const field = replayMismatch(e, events[i]!);
+    if (field) throw new EventIdConflict(e.eventId, field);
+  });
   return hits;
 }
 

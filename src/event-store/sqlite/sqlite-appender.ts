@@ -8,6 +8,7 @@ import {
   type StoredEvent,
 } from '../event-store.port.js';
 import { eventOf, type EventRow } from '../event-row.js';
+import { replayMismatch } from '../replay.js';
 import { chainEvents } from '../chain.js';
 import type { InlineProjection } from '../projections.js';
 
@@ -137,13 +138,14 @@ export class SqliteAppender {
     const first = rows[0]!;
     const sameAppend =
       rows.length === events.length &&
-      rows.every(
-        (row, i) =>
-          row.stream_id === streamId && row.version === first.version + i && row.type === events[i]!.type,
-      );
+      rows.every((row, i) => row.stream_id === streamId && row.version === first.version + i);
     if (!sameAppend) throw new EventIdConflict(first.event_id);
     // As stored (not upcast), like the events of a fresh append.
     const stored = rows.map(eventOf);
+    stored.forEach((e, i) => {
+      const field = replayMismatch(e, events[i]!);
+      if (field) throw new EventIdConflict(e.eventId, field);
+    });
     return { events: stored, version: this.stmt.head.get(streamId)?.version ?? 0, duplicate: true };
   }
 }

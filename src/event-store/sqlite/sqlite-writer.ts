@@ -41,7 +41,7 @@ export type FromWriter =
 export type EncodedOutcome = Extract<AppendOutcome, { ok: unknown }> | { error: EncodedError };
 type EncodedError =
   | { kind: 'version'; streamId: string; expected: number; actual: number }
-  | { kind: 'eventId'; eventId: string }
+  | { kind: 'eventId'; eventId: string; field?: 'type' | 'occurredOn' | 'data' }
   | { kind: 'unavailable'; reason: string }
   | { kind: 'other'; message: string; code?: string; stack?: string };
 
@@ -194,7 +194,11 @@ export function encodeOutcome(outcome: AppendOutcome): EncodedOutcome {
       error: { kind: 'version', streamId: error.streamId, expected: error.expected, actual: error.actual },
     };
   }
-  if (error instanceof EventIdConflict) return { error: { kind: 'eventId', eventId: error.eventId } };
+  if (error instanceof EventIdConflict) {
+    return {
+      error: { kind: 'eventId', eventId: error.eventId, ...(error.field ? { field: error.field } : {}) },
+    };
+  }
   if (error instanceof StoreUnavailable) return { error: { kind: 'unavailable', reason: error.reason } };
   const { message, code, stack } = error as { message?: unknown; code?: unknown; stack?: unknown };
   return {
@@ -214,7 +218,7 @@ function decodeOutcome(outcome: EncodedOutcome): AppendOutcome {
     case 'version':
       return { error: new WrongExpectedVersion(e.streamId, e.expected, e.actual) };
     case 'eventId':
-      return { error: new EventIdConflict(e.eventId) };
+      return { error: new EventIdConflict(e.eventId, e.field) };
     case 'unavailable':
       return { error: new StoreUnavailable(e.reason) };
     default: {
