@@ -43,7 +43,14 @@ export async function createApp(
     // A client that sends its request slowly (or never finishes it) is cut off: 408.
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
-    http: { headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs) },
+    http: {
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      // Node checks these timeouts every 30 s by default: a 10 s limit could then take 40 s.
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)),
+      ),
+    },
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
     clientErrorHandler,
