@@ -26,7 +26,8 @@ function keysCli(dbFile: string, ...args: string[]): Promise<string> {
       process.execPath,
       ['dist/scripts/keys.js', ...args],
       { env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}` } },
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      (error, stdout) =>
+        error ? reject(new Error(`keys ${args.join(' ')} failed: ${error.message}`)) : resolve(stdout),
     );
   });
 }
