@@ -18,7 +18,7 @@ export class AppModule {
       global: true,
       imports: [
         CqrsModule.forRoot(),
-        PersistenceModule.forRoot(config),
+        PersistenceModule.forRoot(config, { serving: true }),
         AuthModule,
         AgreementsModule,
         LiveModule,

@@ -17,6 +17,7 @@ import { SqliteIdempotencyStore } from './idempotency/sqlite-idempotency.store.j
 import { CLOCK, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { openSqlite, type SqliteHandle } from './database/sqlite.database.js';
+import { checkSqliteAppendOnly } from './database/append-only-guard.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { SqliteAppender } from './event-store/sqlite/sqlite-appender.js';
@@ -46,10 +47,15 @@ class PersistenceLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /**
+   * `serving`: the server, which refuses to start on a store that lost its append-only triggers
+   * (append-only-guard.ts); the command-line tools (audit:verify among them) open it all the same.
+   */
+  static forRoot(config: AppConfig, options: { serving?: boolean } = {}): DynamicModule {
     const database = config.database;
+    const serving = options.serving ?? false;
     if (database.kind === 'postgres') {
-      const providers = postgresProviders(database, { migrate: config.migrationsRun });
+      const providers = postgresProviders(database, { migrate: config.migrationsRun, serving });
       return {
         module: PersistenceModule,
         providers,
@@ -59,7 +65,19 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       providers: [
-        { provide: SQLITE, useFactory: () => openSqlite(database.file, { migrate: config.migrationsRun }) },
+        {
+          provide: SQLITE,
+          useFactory: async () => {
+            const handle = await openSqlite(database.file, { migrate: config.migrationsRun });
+            try {
+              if (serving) checkSqliteAppendOnly(handle.db, `file ${database.file}`);
+            } catch (error) {
+              await handle.dataSource.destroy();
+              throw error;
+            }
+            return handle;
+          },
+        },
         { provide: METRICS, useFactory: () => new Metrics() },
         {
           provide: SQLITE_WRITER,

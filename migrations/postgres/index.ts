@@ -3,6 +3,7 @@ import { ReadModels1764288000001 } from './1764288000001-read-models.js';
 import { Accountability1764288000010 } from './1764288000010-accountability.js';
 import { Security1764288000020 } from './1764288000020-security.js';
 import { PartyMembership1764288000040 } from './1764288000040-party-membership.js';
+import { PositionsNeverReused1764288000050 } from './1764288000050-positions-never-reused.js';
 
 /** The PostgreSQL twins of migrations/sqlite, under the same names, listed explicitly (ESM has no glob loading). */
 export const postgresMigrations = [
@@ -11,4 +12,5 @@ export const postgresMigrations = [
   Accountability1764288000010,
   Security1764288000020,
   PartyMembership1764288000040,
+  PositionsNeverReused1764288000050,
 ];

@@ -22,6 +22,7 @@ import { METRICS, Metrics } from '../metrics/metrics.js';
 import { postgresReadModels } from '../projections/postgres-read-models.js';
 import { DATABASE_PROBE, type DatabaseProbe } from './database-probe.js';
 import { openPostgres, type PostgresHandle } from './postgres.database.js';
+import { checkPostgresAppendOnly } from './append-only-guard.js';
 
 export const POSTGRES = Symbol('PostgresHandle');
 
@@ -44,9 +45,24 @@ const byPool = <T>(make: (handle: PostgresHandle) => T) => ({
 });
 
 /** Every adapter on PostgreSQL: the twins of the SQLite ones, behind the same tokens. */
-export function postgresProviders(config: PostgresConfig, options: { migrate: boolean }): Provider[] {
+export function postgresProviders(
+  config: PostgresConfig,
+  options: { migrate: boolean; serving: boolean },
+): Provider[] {
   return [
-    { provide: POSTGRES, useFactory: () => openPostgres(config, { migrate: options.migrate }) },
+    {
+      provide: POSTGRES,
+      useFactory: async () => {
+        const handle = await openPostgres(config, { migrate: options.migrate });
+        try {
+          if (options.serving) await checkPostgresAppendOnly(handle.pool, 'at DATABASE_URL');
+        } catch (error) {
+          await handle.pool.end();
+          throw error;
+        }
+        return handle;
+      },
+    },
     { provide: METRICS, useFactory: () => new Metrics() },
     {
       provide: DATABASE_PROBE,

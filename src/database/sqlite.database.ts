@@ -2,6 +2,7 @@ import Sqlite, { type Database } from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { sqliteMigrations } from '../../migrations/sqlite/index.js';
+import { DatabaseRefused } from './database-refused.js';
 
 export interface SqliteHandle {
   dataSource: DataSource;
@@ -9,13 +10,7 @@ export interface SqliteHandle {
   db: Database;
 }
 
-/** The file at DATABASE_URL is damaged or belongs to something else: the server must not touch it. */
-export class DatabaseRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DatabaseRefused';
-  }
-}
+export { DatabaseRefused };
 
 /**
  * Opens the SQLite file through TypeORM (which owns migrations) and hands out the raw

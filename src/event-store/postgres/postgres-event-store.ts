@@ -179,8 +179,12 @@ export class PostgresEventStore implements EventStore {
 
   private async writeBatch(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
     // A fresh statement after the lock: it sees every transaction that committed before.
+    // Numbered after the highest position ever given (event_log), so none is ever reused.
     const [top] = (
-      await client.query<{ head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events')
+      await client.query<{ head: number }>(
+        `SELECT GREATEST((SELECT COALESCE(MAX(position), 0) FROM events),
+                         COALESCE((SELECT last_position FROM event_log), 0)) AS head`,
+      )
     ).rows;
     const ids = batch.flatMap((p) => p.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
     const stored = new Map<string, StoredEvent>();
@@ -227,6 +231,7 @@ export class PostgresEventStore implements EventStore {
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
       [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
     );
+    await client.query('UPDATE event_log SET last_position = $1', [next - 1]);
     for (const projection of this.projections) await projection.apply(client, written);
     // Delivered by PostgreSQL at COMMIT, to every instance listening (this one included).
     await client.query(`SELECT pg_notify('${APPENDED_CHANNEL}', '${next - 1}')`);
