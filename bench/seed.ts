@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { SqliteStatusProjection } from '../src/agreements/read/status/status.projection.js';
-import { SqliteTimelineProjection } from '../src/agreements/read/timeline/timeline.projection.js';
+import { SqliteStatusProjection } from '../src/agreements/read/status/sqlite-status.projection.js';
+import { SqliteTimelineProjection } from '../src/agreements/read/timeline/sqlite-timeline.projection.js';
 import { openSqlite } from '../src/database/sqlite.database.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { SqliteMilestonesProjection } from '../agreements/read/milestones/milestones.projection.js';
-import { SqliteExerciseParticipantsProjection } from '../agreements/read/parties/exercise-participants.projection.js';
+import { SqliteMilestonesProjection } from '../agreements/read/milestones/sqlite-milestones.projection.js';
+import { SqliteExerciseParticipantsProjection } from '../agreements/read/parties/sqlite-exercise-participants.projection.js';
 import type { StateCache } from '../agreements/read/status/state-cache.js';
-import { SqliteStatusProjection } from '../agreements/read/status/status.projection.js';
-import { SqliteTimelineProjection } from '../agreements/read/timeline/timeline.projection.js';
+import { SqliteStatusProjection } from '../agreements/read/status/sqlite-status.projection.js';
+import { SqliteTimelineProjection } from '../agreements/read/timeline/sqlite-timeline.projection.js';
 import type { InlineProjection } from '../event-store/projections.js';
 
 /** A projection a rebuild can replay: it names the tables it writes. */

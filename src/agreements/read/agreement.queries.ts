@@ -10,7 +10,7 @@ import {
   type AgreementViewJson,
   type StatusReader,
 } from './status/status.reader.js';
-import type { TimelineEntry } from './timeline/timeline.projection.js';
+import type { TimelineEntry } from './timeline/timeline.entry.js';
 import {
   TIMELINE_READER,
   type TimelineFilter,

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { initialState, type Agreement, type AgreementState } from '../../domain/agreement.state.js';
 import { byStream } from '../agreement-events.js';
-import { memberships, projectStatus, stateJson } from './status.projection.js';
+import { memberships, projectStatus, stateJson } from './status.fold.js';
 
 /** Loads the folded state and version of one agreement from its status row (PostgreSQL). */
 export async function loadPostgresStatusRow(

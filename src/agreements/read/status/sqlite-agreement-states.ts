@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AgreementStates } from '../../write/agreement-states.js';
-import { loadStatusRow } from './status.projection.js';
+import { loadStatusRow } from './sqlite-status.projection.js';
 
 export class SqliteAgreementStates implements AgreementStates {
   constructor(private readonly db: Database) {}

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
-import { timelineEntry } from './timeline.projection.js';
+import { timelineEntry } from './timeline.entry.js';
 
 /** The PostgreSQL twin of SqliteTimelineProjection: one row per agreement event, one INSERT per batch. */
 export class PostgresTimelineProjection implements InlineProjection<pg.PoolClient, Promise<void>> {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { rows } from '../../../database/postgres.database.js';
 import { toPage } from '../page.js';
-import type { TimelineEntry } from './timeline.projection.js';
+import type { TimelineEntry } from './timeline.entry.js';
 import type { TimelineFilter, TimelineKey, TimelineReader } from './timeline.reader.js';
 
 /** The PostgreSQL twin of SqliteTimelineReader. */

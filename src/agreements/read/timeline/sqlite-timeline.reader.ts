@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { toPage } from '../page.js';
-import type { TimelineEntry } from './timeline.projection.js';
+import type { TimelineEntry } from './timeline.entry.js';
 import type { TimelineFilter, TimelineKey, TimelineReader } from './timeline.reader.js';
 
 export class SqliteTimelineReader implements TimelineReader {

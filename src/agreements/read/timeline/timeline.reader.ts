@@ -1,5 +1,5 @@
 import type { Page } from '../page.js';
-import type { TimelineEntry } from './timeline.projection.js';
+import type { TimelineEntry } from './timeline.entry.js';
 
 /** Timeline order: business date, then position. */
 export interface TimelineKey {

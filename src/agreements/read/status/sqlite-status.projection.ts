@@ -1,49 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
-import { evolve, initialState, type Agreement, type AgreementState } from '../../domain/agreement.state.js';
-import { byStream, toAgreementEvent } from '../agreement-events.js';
+import { initialState, type Agreement, type AgreementState } from '../../domain/agreement.state.js';
+import { byStream } from '../agreement-events.js';
 import type { StateCache } from './state-cache.js';
-
-export interface StatusRow {
-  id: string;
-  version: number;
-  state: string;
-}
-
-/** Folds an agreement's events into its status row with the domain's own `evolve`. */
-export function projectStatus(state: AgreementState, events: readonly StoredEvent[]): AgreementState {
-  let next = state;
-  for (const e of events) {
-    const event = toAgreementEvent(e);
-    if (event) next = evolve(next, event);
-  }
-  return next;
-}
-
-export interface Membership {
-  party: string;
-  /** The accession date, or the proposal date for an original party. */
-  joinedOn: string;
-  /** The withdrawal date; null while still a party. */
-  leftOn: string | null;
-}
-
-/**
- * One row per party the agreement has ever had. A party that left and acceded again is a
- * current party: its row holds its latest accession and no leaving date.
- */
-export function memberships(state: Agreement): Membership[] {
-  const rows = new Map<string, Membership>();
-  const joinedOn = (party: string) => state.accessions[party] ?? state.proposedOn;
-  for (const { party, withdrawnOn } of state.formerParties)
-    rows.set(party, { party, joinedOn: joinedOn(party), leftOn: withdrawnOn });
-  for (const party of state.parties) rows.set(party, { party, joinedOn: joinedOn(party), leftOn: null });
-  return [...rows.values()];
-}
-
-/** The stored text of a state. */
-export const stateJson = (state: Agreement): string => JSON.stringify(state);
+import { memberships, projectStatus, stateJson, type StatusRow } from './status.fold.js';
 
 interface Statements {
   load: Statement<[string], StatusRow>;

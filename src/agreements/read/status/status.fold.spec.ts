@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import { fold, initialState, type AgreementState } from '../../domain/agreement.state.js';
-import { projectStatus } from './status.projection.js';
+import { projectStatus } from './status.fold.js';
 
 const stored = (
   version: number,
