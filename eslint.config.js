@@ -1,6 +1,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Only the composition root (src/persistence.module.ts) and storage's own code pick a database. */
+const NOT_STORAGE = {
+  group: ['**/storage/**'],
+  message: 'Only src/persistence.module.ts chooses a database: depend on the ports, not on src/storage/.',
+};
+const NO_DRIVERS = {
+  group: ['better-sqlite3', 'pg'],
+  message: 'Database drivers are used only in src/storage/.',
+};
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-output/**', 'src/web/public/**'],
@@ -15,6 +25,49 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  // Boundaries (docs/architecture.md). For one rule the last matching block wins, so each block
+  // repeats the ones before it that still apply.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/storage/**', 'src/persistence.module.ts', '**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_STORAGE, NO_DRIVERS] }] },
+  },
+  {
+    files: ['src/event-store/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NOT_STORAGE,
+            NO_DRIVERS,
+            { group: ['**/agreements/**'], message: 'The event store knows nothing of agreements.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/import/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NOT_STORAGE,
+            NO_DRIVERS,
+            {
+              group: ['**/event-store/**'],
+              message:
+                'An importer records through the command path (RecordAgreementEvents), never the store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/**/domain/**/*.ts'],
     rules: {
@@ -22,7 +75,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'better-sqlite3', 'pg'], message: 'The domain stays pure.' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'better-sqlite3', 'pg', 'rxjs'],
+              message: 'The domain stays pure.',
+            },
+            {
+              group: ['../read/**', '../write/**', '../http/**', '../../**', '!../../domain/**'],
+              message: 'The domain imports nothing outside itself (and zod).',
+            },
           ],
         },
       ],

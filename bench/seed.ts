@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { SqliteStatusProjection } from '../src/agreements/read/status/sqlite-status.projection.js';
-import { SqliteTimelineProjection } from '../src/agreements/read/timeline/sqlite-timeline.projection.js';
-import { openSqlite } from '../src/database/sqlite.database.js';
+import { SqliteStatusProjection } from '../src/storage/sqlite/read/sqlite-status.projection.js';
+import { SqliteTimelineProjection } from '../src/storage/sqlite/read/sqlite-timeline.projection.js';
+import { openSqlite } from '../src/storage/sqlite/sqlite.database.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../src/storage/sqlite/event-store/sqlite-event-store.js';
 
 /**
  * Seeds a SQLite file with many events quickly, straight through the SqliteEventStore

@@ -1,7 +1,5 @@
-import { CommandBus } from '@nestjs/cqrs';
 import { createCliContext } from '../src/cli.module.js';
 import { ConfigError } from '../src/config/app.config.js';
-import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port.js';
 import { recordAtopPlan, readAtopFolder, todayUtc } from '../src/import/atop/atop.importer.js';
 import { formatWarning, planAtopImport } from '../src/import/atop/atop.mapping.js';
 
@@ -44,11 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const app = await createCliContext();
   try {
     const progress = process.stdout.isTTY ? progressBar() : plainProgress();
-    const summary = await recordAtopPlan(
-      { commands: app.get(CommandBus), store: app.get<EventStore>(EVENT_STORE) },
-      plan,
-      { onProgress: progress },
-    );
+    const summary = await recordAtopPlan(app, plan, { onProgress: progress });
     for (const f of summary.failures) console.error(`failed: ${f.agreementId}: ${f.message}`);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     console.log(

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, parseDatabaseUrl } from '../src/config/app.config.js';
-import { copySqliteToPostgres, CopyRefused } from '../src/database/sqlite-to-postgres.js';
+import { copySqliteToPostgres, CopyRefused } from '../src/storage/sqlite-to-postgres.js';
 
 /**
  * npm run migrate:sqlite-to-postgres -- --from sqlite:data/treaty-ledger.db --to postgres://user:pass@host/db

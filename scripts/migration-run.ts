@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config/app.config.js';
-import { runPostgresMigrations } from '../src/database/postgres.database.js';
-import { openSqlite } from '../src/database/sqlite.database.js';
+import { runPostgresMigrations } from '../src/storage/postgres/postgres.database.js';
+import { openSqlite } from '../src/storage/sqlite/sqlite.database.js';
 
 /**
  * npm run migration:run — applies pending migrations to the database at DATABASE_URL

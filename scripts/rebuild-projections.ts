@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config/app.config.js';
 import type { DatabaseConfig } from '../src/config/app.config.js';
-import { createPool } from '../src/database/postgres.database.js';
-import { openSqlite } from '../src/database/sqlite.database.js';
-import { rebuildPostgresProjections } from '../src/projections/postgres-rebuild.js';
+import { createPool } from '../src/storage/postgres/postgres.database.js';
+import { openSqlite } from '../src/storage/sqlite/sqlite.database.js';
+import { rebuildPostgresProjections } from '../src/storage/postgres/postgres-rebuild.js';
 import {
   rebuildProjections,
   type RebuildOptions,
   type RebuildProgress,
   type RebuildResult,
-} from '../src/projections/rebuild.js';
+} from '../src/storage/sqlite/sqlite-rebuild.js';
 
 /**
  * npm run projections:rebuild [-- --batch-size N] [-- --every N]

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import 'reflect-metadata';
 import { createApp, bootLogger } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app.config.js';
-import { DatabaseRefused } from './database/sqlite.database.js';
+import { DatabaseRefused } from './database/database-refused.js';
 
 /** How long in-flight requests get to finish after SIGTERM before the process gives up on them. */
 const DRAIN_TIMEOUT_MS = 15_000;

@@ -15,3 +15,12 @@ export interface InlineProjection<Tx, Result extends void | Promise<void> = void
 }
 
 export const INLINE_PROJECTIONS = Symbol('InlineProjections');
+
+/**
+ * What a writer that runs apart from its caller (the SQLite writer thread) is given to run in each
+ * commit: the projections, and what to do when a commit rolls back (forget cached states).
+ */
+export interface WriterProjections<Tx> {
+  projections: readonly InlineProjection<Tx>[];
+  rolledBack: () => void;
+}

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { openSqlite, type SqliteHandle } from '../database/sqlite.database.js';
+import { openSqlite, type SqliteHandle } from '../storage/sqlite/sqlite.database.js';
 import { ProblemError } from '../http/problem.js';
 import { IdempotencyCoordinator, type IdempotencyTimings } from './idempotency.coordinator.js';
 import type { RememberedResponse } from './idempotency.store.js';
-import { SqliteIdempotencyStore } from './sqlite-idempotency.store.js';
+import { SqliteIdempotencyStore } from '../storage/sqlite/sqlite-idempotency.store.js';
 
 /**
  * The coordinator on a real (in-memory) SQLite store, two coordinators standing for two

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
-import { openSqlite, type SqliteHandle } from '../database/sqlite.database.js';
+import { openSqlite, type SqliteHandle } from '../storage/sqlite/sqlite.database.js';
 import type { EventStore, NewEvent, StoredEvent } from '../event-store/event-store.port.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../storage/sqlite/event-store/sqlite-event-store.js';
 import { liveFeed, type LiveFeedOptions } from './live-feed.js';
 
 const event = (n: number): NewEvent => ({

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createPool, runPostgresMigrations } from '../../src/database/postgres.database.js';
+import { createPool, runPostgresMigrations } from '../../src/storage/postgres/postgres.database.js';
 import { StoreUnavailable, type NewEvent, type StoredEvent } from '../../src/event-store/event-store.port.js';
 import { verifyChain } from '../../src/event-store/hashing.js';
 import {
   APPEND_LOCK,
   PostgresEventStore,
   type PostgresProjection,
-} from '../../src/event-store/postgres/postgres-event-store.js';
+} from '../../src/storage/postgres/event-store/postgres-event-store.js';
 import type { UpcasterChain } from '../../src/event-store/upcasting.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { eventStoreContract } from './event-store.contract.js';

@@ -5,16 +5,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite, type SqliteHandle } from '../../src/database/sqlite.database.js';
+import { openSqlite, type SqliteHandle } from '../../src/storage/sqlite/sqlite.database.js';
 import {
   StoreUnavailable,
   WrongExpectedVersion,
   type NewEvent,
 } from '../../src/event-store/event-store.port.js';
 import { verifyChain } from '../../src/event-store/hashing.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/storage/sqlite/event-store/sqlite-event-store.js';
 import type { UpcasterChain } from '../../src/event-store/upcasting.js';
-import { WorkerWriter } from '../../src/event-store/sqlite/sqlite-writer.js';
+import { WorkerWriter } from '../../src/storage/sqlite/event-store/sqlite-writer.js';
 import { eventStoreContract } from './event-store.contract.js';
 
 /** Where the store commits: on the test's thread, or on a writer thread (as the server does). */

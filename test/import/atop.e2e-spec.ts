@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandBus } from '@nestjs/cqrs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
@@ -183,7 +182,7 @@ describe('re-running an interrupted import, and --strict', () => {
   it('with --strict and warnings in the data, writes nothing', async () => {
     const plan = planAtopImport(await readAtopFolder(FOLDER), { today: todayUtc() });
     expect(plan.warnings.length).toBeGreaterThan(0);
-    const deps = { commands: running.app.get(CommandBus), store };
+    const deps = running.app;
     const summary = await recordAtopPlan(deps, plan, { strict: true });
     expect(summary).toMatchObject({ written: false, events: 0 });
     expect(await allEvents(store)).toEqual([]);
@@ -198,7 +197,7 @@ describe('re-running an interrupted import, and --strict', () => {
       warnings: [],
     };
     const written = partial.agreements.reduce((n, a) => n + a.events.length, 0);
-    const deps = { commands: running.app.get(CommandBus), store };
+    const deps = running.app;
     expect((await recordAtopPlan(deps, partial)).events).toBe(written);
 
     // Agreements told in a single command were complete: skipped.

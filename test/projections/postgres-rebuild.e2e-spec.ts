@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type pg from 'pg';
-import { createPool } from '../../src/database/postgres.database.js';
-import { rebuildPostgresProjections } from '../../src/projections/postgres-rebuild.js';
-import { postgresReadModels } from '../../src/projections/postgres-read-models.js';
+import { createPool } from '../../src/storage/postgres/postgres.database.js';
+import { rebuildPostgresProjections } from '../../src/storage/postgres/postgres-rebuild.js';
+import { postgresReadModels } from '../../src/storage/postgres/postgres-read-models.js';
 import { ManualClock, startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Database } from 'better-sqlite3';
-import { SQLITE } from '../../src/persistence.module.js';
-import type { SqliteHandle } from '../../src/database/sqlite.database.js';
-import { rebuildProjections } from '../../src/projections/rebuild.js';
-import { SqliteChanges } from '../../src/database/sqlite-changes.js';
-import { sqliteReadModels } from '../../src/projections/sqlite-read-models.js';
+import { SQLITE } from '../../src/storage/sqlite/sqlite.providers.js';
+import type { SqliteHandle } from '../../src/storage/sqlite/sqlite.database.js';
+import { rebuildProjections } from '../../src/storage/sqlite/sqlite-rebuild.js';
+import { SqliteChanges } from '../../src/storage/sqlite/sqlite-changes.js';
+import { sqliteReadModels } from '../../src/storage/sqlite/sqlite-read-models.js';
 import { ManualClock, startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
 import { PARTY_POOL, RandomAgreement, seeded } from '../support/random-history.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { PostgresApiKeyStore } from '../../src/auth/postgres-api-key.store.js';
-import { createPool, runPostgresMigrations } from '../../src/database/postgres.database.js';
-import { PostgresIdempotencyStore } from '../../src/idempotency/postgres-idempotency.store.js';
+import { PostgresApiKeyStore } from '../../src/storage/postgres/postgres-api-key.store.js';
+import { createPool, runPostgresMigrations } from '../../src/storage/postgres/postgres.database.js';
+import { PostgresIdempotencyStore } from '../../src/storage/postgres/postgres-idempotency.store.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 /** What several instances share besides events: API keys and remembered responses. */

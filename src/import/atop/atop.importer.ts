@@ -6,7 +6,7 @@ import {
   RecordAgreementEvents,
   type WriteContext,
 } from '../../agreements/write/record-agreement-events.command.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { AGREEMENT_STATES, type AgreementStates } from '../../agreements/write/agreement-states.js';
 import {
   ATOP_FILES,
   ATOP_SOURCE,
@@ -60,24 +60,32 @@ export async function runAtopImport(
   options: AtopImportOptions = {},
 ): Promise<AtopImportSummary> {
   const plan = planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
-  return recordAtopPlan(
-    { commands: app.get(CommandBus), store: app.get<EventStore>(EVENT_STORE) },
-    plan,
-    options,
-  );
+  return recordAtopPlan(app, plan, options);
 }
+
+/** What the importer needs of the application: the command bus, and the status read model to skip by. */
+export interface ImportDeps {
+  commands: CommandBus;
+  states: AgreementStates;
+}
+
+export const importDeps = (app: INestApplicationContext): ImportDeps => ({
+  commands: app.get(CommandBus),
+  states: app.get<AgreementStates>(AGREEMENT_STATES),
+});
 
 /**
  * Records a plan through the CommandBus, so every event passes the same decider as the HTTP
- * API. Re-runs are cheap and safe: an agreement whose stream already holds its planned events
- * is skipped; a half-written one replays its stored commands (same event ids: the handler
- * returns the stored events) and records the rest.
+ * API. Re-runs are cheap and safe: an agreement whose status row (the read model) already stands
+ * at its planned version is skipped; any other replays its commands (same event ids: the handler
+ * answers the stored events as duplicates) and records the rest. The importer never reads the store.
  */
 export async function recordAtopPlan(
-  deps: { commands: CommandBus; store: EventStore },
+  app: INestApplicationContext | ImportDeps,
   plan: AtopPlan,
   options: AtopImportOptions = {},
 ): Promise<AtopImportSummary> {
+  const deps = 'commands' in app ? app : importDeps(app);
   const summary: AtopImportSummary = {
     agreements: plan.agreements.length,
     events: 0,
@@ -109,13 +117,11 @@ export async function recordAtopPlan(
 }
 
 async function recordAgreement(
-  { commands, store }: { commands: CommandBus; store: EventStore },
+  { commands, states }: ImportDeps,
   agreement: PlannedAgreement,
 ): Promise<number | 'skipped'> {
-  const last = agreement.events[agreement.events.length - 1]!;
-  if ((await store.streamVersion(agreement.id)) === agreement.events.length) {
-    if ((await store.findEvent(last.eventId))?.streamId === agreement.id) return 'skipped';
-  }
+  // Its status row already stands at the planned version: written whole by an earlier run.
+  if ((await states.load(agreement.id)).version === agreement.events.length) return 'skipped';
   let appended = 0;
   for (const batch of bySourceRow(agreement.events)) {
     const { file, line } = batch[0]!.source;

@@ -8,8 +8,8 @@ import { toAgreementEvent } from '../../../src/agreements/read/agreement-events.
 import { fold } from '../../../src/agreements/domain/agreement.state.js';
 import type { StoredEvent } from '../../../src/event-store/event-store.port.js';
 import { verifyChain } from '../../../src/event-store/hashing.js';
-import { rebuildProjections } from '../../../src/projections/rebuild.js';
-import { sqliteReadModels } from '../../../src/projections/sqlite-read-models.js';
+import { rebuildProjections } from '../../../src/storage/sqlite/sqlite-rebuild.js';
+import { sqliteReadModels } from '../../../src/storage/sqlite/sqlite-read-models.js';
 
 export interface StoreFacts {
   /** Every stored event in position order. */

@@ -1,0 +1,131 @@
+import pg from 'pg';
+import { clientConfig } from '../postgres.database.js';
+import type { StoredEvent } from '../../../event-store/event-store.port.js';
+
+export interface FeedFollowerOptions {
+  /** The stored events after a position, in position order (one page). */
+  readAfter(after: number): Promise<StoredEvent[]>;
+  head(): Promise<number>;
+  emit(event: StoredEvent): void;
+  /** Where other instances announce their commits; absent: this instance's own commits only. */
+  listen?: { url: string; channel: string; pollIntervalMs?: number };
+}
+
+/**
+ * Feeds `appended$` with every committed event, in position order, each once, whichever
+ * instance wrote it. Positions commit in order (see PostgresEventStore), so following the
+ * global feed from the last position emitted never skips an event.
+ *
+ * This instance's own commits are emitted straight away when they follow on from the last
+ * emitted position; otherwise (another instance wrote in between) the gap is read from the
+ * table. Other instances' commits arrive by NOTIFY; a slow poll covers notifications lost
+ * while the listening connection was down. All work runs one task at a time, in order.
+ */
+export class FeedFollower {
+  private last: number;
+  private chain: Promise<void> = Promise.resolve();
+  private listener: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private reconnect: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly options: FeedFollowerOptions,
+    head: number,
+  ) {
+    this.last = head;
+  }
+
+  static async start(options: FeedFollowerOptions): Promise<FeedFollower> {
+    const follower = new FeedFollower(options, 0);
+    // Listen first, then read the head: a commit in between is both notified and above the head.
+    if (options.listen) await follower.connect();
+    follower.last = await options.head();
+    if (options.listen) {
+      const every = options.listen.pollIntervalMs ?? 1000;
+      follower.timer = setInterval(() => follower.poke(), every);
+      follower.timer.unref();
+    }
+    return follower;
+  }
+
+  /** The last position emitted. */
+  get position(): number {
+    return this.last;
+  }
+
+  /** Events this instance has just committed, in position order. */
+  committed(events: readonly StoredEvent[]): void {
+    this.enqueue(async () => {
+      if (events[0]!.position === this.last + 1) {
+        for (const e of events) this.emitInOrder(e);
+      } else {
+        await this.catchUp();
+      }
+    });
+  }
+
+  /** Something was committed somewhere: read what follows the last emitted position. */
+  poke(): void {
+    this.enqueue(() => this.catchUp());
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    clearTimeout(this.reconnect);
+    // Deliver what is already queued (this instance's last commits), then take nothing more.
+    await this.chain;
+    this.stopped = true;
+    await this.chain;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    // A failed read (database away) is retried by the next notification or poll.
+    this.chain = this.chain.then(() => (this.stopped ? undefined : task())).catch(() => undefined);
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const page = await this.options.readAfter(this.last);
+      for (const e of page) this.emitInOrder(e);
+      if (page.length === 0 || this.stopped) return;
+    }
+  }
+
+  private emitInOrder(e: StoredEvent): void {
+    if (e.position <= this.last) return;
+    this.last = e.position;
+    this.options.emit(e);
+  }
+
+  private async connect(): Promise<void> {
+    const { url, channel } = this.options.listen!;
+    const client = new pg.Client(clientConfig(url));
+    client.on('notification', () => this.poke());
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    if (this.stopped) return void (await client.end());
+    this.listener = client;
+  }
+
+  /** The listening connection dropped: reconnect, then catch up on what was missed meanwhile. */
+  private lost(client: pg.Client): void {
+    if (this.stopped || this.listener !== client) return;
+    this.listener = undefined;
+    client.end().catch(() => undefined);
+    const retry = (delay: number) => {
+      this.reconnect = setTimeout(() => {
+        this.connect()
+          .then(() => this.poke())
+          .catch(() => retry(Math.min(delay * 2, 5000)));
+      }, delay);
+      this.reconnect.unref();
+    };
+    retry(100);
+  }
+}

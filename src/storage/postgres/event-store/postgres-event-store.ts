@@ -1,0 +1,379 @@
+import type pg from 'pg';
+import { Subject } from 'rxjs';
+import { rows } from '../postgres.database.js';
+import { translatePgError } from '../postgres-errors.js';
+import {
+  EventIdConflict,
+  StoreUnavailable,
+  WrongExpectedVersion,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type PendingAppend,
+  type ReadStreamOptions,
+  type StoredEvent,
+} from '../../../event-store/event-store.port.js';
+import { eventOf, type EventRow } from '../../../event-store/event-row.js';
+import { chainEvents } from '../../../event-store/chain.js';
+import { replayMismatch } from '../../../event-store/replay.js';
+import type { InlineProjection } from '../../../event-store/projections.js';
+import { UpcasterChain } from '../../../event-store/upcasting.js';
+import { FeedFollower } from './feed-follower.js';
+
+export type PostgresProjection = InlineProjection<pg.PoolClient, Promise<void>>;
+
+type Outcome = { ok: AppendResult } | { error: unknown };
+
+export interface PostgresEventStoreOptions {
+  projections?: readonly PostgresProjection[];
+  upcasters?: UpcasterChain;
+  now?: () => Date;
+  /** Most appends committed in one transaction. */
+  maxBatch?: number;
+  /**
+   * Follow appends made by other instances (LISTEN/NOTIFY, with a poll as a safety net), so
+   * `appended$` carries every event whatever instance wrote it. Off for one-shot tools.
+   */
+  follow?: { url: string; pollIntervalMs?: number } | false;
+}
+
+/** The key of the advisory lock every append transaction holds from position assignment to COMMIT. */
+export const APPEND_LOCK = 7_306_012_000;
+/** The channel a commit notifies with its last position. */
+export const APPENDED_CHANNEL = 'treaty_ledger_appended';
+/** Rows per INSERT: far below PostgreSQL's 65,535 parameters. */
+const INSERT_CHUNK = 500;
+
+/**
+ * The PostgreSQL adapter.
+ *
+ * Gap-free global order: every append transaction takes one transaction-scoped advisory
+ * lock before it assigns positions (max + 1) and keeps it until COMMIT. Positions are
+ * therefore handed out in commit order, one transaction at a time across every instance:
+ * when a reader sees position N, every position below N committed before it, so a reader
+ * of the global feed can never pass over an event whose transaction commits late.
+ *
+ * Group commit, as in the SQLite adapter: appends that queue up while a transaction is
+ * committing share the next one, each still decided and checked on its own, so a refused
+ * append does not fail its neighbours. Inline projections run inside the same transaction.
+ * No promise resolves before the COMMIT that made it durable has returned.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly subject = new Subject<StoredEvent>();
+  readonly appended$ = this.subject.asObservable();
+  private queue: PendingAppend[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private readonly upcasters: UpcasterChain;
+  private readonly projections: readonly PostgresProjection[];
+  private readonly now: () => Date;
+  private readonly maxBatch: number;
+  private follower!: FeedFollower;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresEventStoreOptions,
+  ) {
+    this.upcasters = options.upcasters ?? new UpcasterChain();
+    this.projections = options.projections ?? [];
+    this.now = options.now ?? (() => new Date());
+    this.maxBatch = options.maxBatch ?? 500;
+  }
+
+  static async open(pool: pg.Pool, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(pool, options);
+    store.follower = await FeedFollower.start({
+      readAfter: (after) => store.readAll({ after, limit: 1000, raw: true }),
+      head: () => store.head(),
+      emit: (e) => store.subject.next(e),
+      ...(options.follow ? { listen: { ...options.follow, channel: APPENDED_CHANNEL } } : {}),
+    });
+    return store;
+  }
+
+  /** The last position this instance has emitted on appended$ (for the projection lag metric). */
+  get deliveredPosition(): number {
+    return this.follower.position;
+  }
+
+  async head(): Promise<number> {
+    const [row] = await rows<{ head: number }>(
+      this.pool,
+      'SELECT COALESCE(MAX(position), 0) AS head FROM events',
+    );
+    return row!.head;
+  }
+
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailable('the store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events, options, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /**
+   * Commits the queue batch by batch. Appends arriving while a transaction commits wait for
+   * it and then share the next one; setImmediate first lets requests that arrive together
+   * land in the same batch. `draining` is cleared in the same turn as the last emptiness
+   * check, so an append can never be left queued with nobody draining.
+   */
+  private async drain(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, this.maxBatch));
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  /**
+   * One transaction for the whole batch. Under the lock, each append is decided in memory
+   * against the stream heads and the event ids already stored (read once for the batch), so a
+   * refused append writes nothing and needs no savepoint; then the accepted events are
+   * written together and the projections applied once, in position order. Should a write
+   * fail anyway, the batch is rolled back and its appends committed one by one, so one bad
+   * append cannot take its neighbours down.
+   */
+  private async commitBatch(batch: PendingAppend[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.transaction((client) => this.writeBatch(client, batch));
+    } catch (error) {
+      if (batch.length > 1 && !(translate(error) instanceof StoreUnavailable)) {
+        for (const pending of batch) await this.commitBatch([pending]);
+        return;
+      }
+      for (const p of batch) p.reject(translate(error));
+      return;
+    }
+    const committed: StoredEvent[] = [];
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if ('error' in outcome) return pending.reject(outcome.error);
+      pending.resolve(outcome.ok);
+      if (!outcome.ok.duplicate) committed.push(...outcome.ok.events);
+    });
+    if (committed.length > 0) this.follower.committed(committed);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      // Every append transaction holds this lock from before it numbers its events until
+      // COMMIT: positions are handed out in commit order (see the class comment).
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // A broken connection is not given back to the pool.
+      client.release(translatePgError(error) instanceof StoreUnavailable ? (error as Error) : undefined);
+      throw error;
+    }
+  }
+
+  private async writeBatch(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
+    // A fresh statement after the lock: it sees every transaction that committed before.
+    // Numbered after the highest position ever given (event_log), so none is ever reused.
+    const [top] = (
+      await client.query<{ head: number }>(
+        `SELECT GREATEST((SELECT COALESCE(MAX(position), 0) FROM events),
+                         COALESCE((SELECT last_position FROM event_log), 0)) AS head`,
+      )
+    ).rows;
+    const ids = batch.flatMap((p) => p.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
+    const stored = new Map<string, StoredEvent>();
+    if (ids.length > 0) {
+      const found = await client.query<EventRow>('SELECT * FROM events WHERE event_id = ANY($1::text[])', [
+        ids,
+      ]);
+      for (const row of found.rows) stored.set(row.event_id, this.toEvent(row, true));
+    }
+    const streamIds = [...new Set(batch.map((p) => p.streamId))];
+    const heads = new Map<string, { version: number; hash: string }>();
+    const found = await client.query<{ stream_id: string; version: number; hash: string }>(
+      'SELECT stream_id, version, last_hash AS hash FROM streams WHERE stream_id = ANY($1::text[]) FOR UPDATE',
+      [streamIds],
+    );
+    for (const row of found.rows) heads.set(row.stream_id, { version: row.version, hash: row.hash });
+
+    let next = top!.head + 1;
+    const written: StoredEvent[] = [];
+    const outcomes = batch.map((pending): Outcome => {
+      try {
+        const result = this.decideAppend(pending, next, heads, stored);
+        if (!result.duplicate) {
+          next += result.events.length;
+          written.push(...result.events);
+          for (const e of result.events) stored.set(e.eventId, e);
+          const last = result.events[result.events.length - 1]!;
+          heads.set(pending.streamId, { version: last.version, hash: last.hash });
+        }
+        return { ok: result };
+      } catch (error) {
+        return { error };
+      }
+    });
+    if (written.length === 0) return outcomes;
+
+    for (let from = 0; from < written.length; from += INSERT_CHUNK) {
+      await insertEvents(client, written.slice(from, from + INSERT_CHUNK));
+    }
+    const touched = [...new Set(written.map((e) => e.streamId))];
+    await client.query(
+      `INSERT INTO streams (stream_id, version, last_hash)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
+      [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
+    );
+    await client.query('UPDATE event_log SET last_position = $1', [next - 1]);
+    for (const projection of this.projections) await projection.apply(client, written);
+    // Delivered by PostgreSQL at COMMIT, to every instance listening (this one included).
+    await client.query(`SELECT pg_notify('${APPENDED_CHANNEL}', '${next - 1}')`);
+    return outcomes;
+  }
+
+  /**
+   * One append decided in memory: the events it would store (numbered from `position`), the
+   * original events for a retried append, or a refusal (thrown) that writes nothing.
+   */
+  private decideAppend(
+    { streamId, events, options }: PendingAppend,
+    position: number,
+    heads: ReadonlyMap<string, { version: number; hash: string }>,
+    stored: ReadonlyMap<string, StoredEvent>,
+  ): AppendResult {
+    const head = heads.get(streamId);
+    const current = head?.version ?? 0;
+    const duplicate = findDuplicate(streamId, events, stored);
+    if (duplicate) return { events: duplicate, version: current, duplicate: true };
+    const ids = events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId]));
+    if (new Set(ids).size !== ids.length) throw new EventIdConflict('(repeated within the append)');
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
+      throw new WrongExpectedVersion(streamId, options.expectedVersion, current);
+    }
+    const recordedAt = this.now().toISOString();
+    const result = chainEvents(streamId, head, events, recordedAt).map((e, i) => ({
+      ...e,
+      position: position + i,
+    }));
+    return { events: result, version: current + events.length, duplicate: false };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const found = await rows<EventRow>(
+      this.pool,
+      `SELECT * FROM events WHERE stream_id = $1 AND version >= $2 AND version <= $3
+       ORDER BY version LIMIT $4`,
+      [streamId, options.fromVersion ?? 1, options.toVersion ?? 2_147_483_647, options.limit ?? null],
+    );
+    return found.map((row) => this.toEvent(row, options.raw ?? false));
+  }
+
+  async readAll(options: { after?: number; limit?: number; raw?: boolean } = {}): Promise<StoredEvent[]> {
+    const found = await rows<EventRow>(
+      this.pool,
+      'SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2',
+      [options.after ?? 0, options.limit ?? 1000],
+    );
+    return found.map((row) => this.toEvent(row, options.raw ?? false));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const [row] = await rows<{ version: number }>(
+      this.pool,
+      'SELECT version FROM streams WHERE stream_id = $1',
+      [streamId],
+    );
+    return row?.version ?? 0;
+  }
+
+  async findEvent(eventId: string): Promise<StoredEvent | undefined> {
+    const [row] = await rows<EventRow>(this.pool, 'SELECT * FROM events WHERE event_id = $1', [eventId]);
+    return row ? this.toEvent(row, false) : undefined;
+  }
+
+  /** Commits what is queued, stops following, completes appended$. The pool is its owner's to end. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining) await this.draining;
+    await this.follower.stop();
+    this.subject.complete();
+  }
+
+  private toEvent(row: EventRow, raw: boolean): StoredEvent {
+    const event = eventOf(row);
+    return raw ? event : this.upcasters.apply(event);
+  }
+}
+
+/** Writes events as they are (positions, hashes and all): the append path and the SQLite copy tool share it. */
+export async function insertEvents(
+  client: pg.PoolClient | pg.Client,
+  events: readonly StoredEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const values: unknown[] = [];
+  const tuples = events.map((e) => {
+    const at = values.length;
+    values.push(
+      e.position,
+      e.streamId,
+      e.version,
+      e.eventId,
+      e.type,
+      e.schemaVersion,
+      JSON.stringify(e.data),
+      JSON.stringify(e.metadata),
+      e.occurredOn,
+      e.recordedAt,
+      e.prevHash,
+      e.hash,
+    );
+    return `(${Array.from({ length: 12 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+  });
+  await client.query(
+    `INSERT INTO events (position, stream_id, version, event_id, type, schema_version, data, metadata,
+       occurred_on, recorded_at, prev_hash, hash) VALUES ${tuples.join(', ')}`,
+    values,
+  );
+}
+
+/**
+ * A retried append (same event ids, same stream, in order) gets the stored events back;
+ * an id stored with other content or elsewhere is a conflict. `stored` holds the events
+ * with these ids already in the store, and those accepted earlier in the same batch.
+ */
+function findDuplicate(
+  streamId: string,
+  events: readonly NewEvent[],
+  stored: ReadonlyMap<string, StoredEvent>,
+): StoredEvent[] | undefined {
+  const found = events.map((e) => (e.eventId === undefined ? undefined : stored.get(e.eventId)));
+  const hits = found.filter((e): e is StoredEvent => e !== undefined);
+  if (hits.length === 0) return undefined;
+  const first = hits[0]!;
+  const sameAppend =
+    hits.length === events.length &&
+    hits.every((e, i) => e.streamId === streamId && e.version === first.version + i);
+  if (!sameAppend) throw new EventIdConflict(first.eventId);
+  hits.forEach((e, i) => {
+    const field = replayMismatch(e, events[i]!);
+    if (field) throw new EventIdConflict(e.eventId, field);
+  });
+  return hits;
+}
+
+function translate(error: unknown): unknown {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  // An event id repeated within one append reaches the unique index rather than findDuplicate.
+  if (code === '23505' && constraint === 'events_event_id_key') {
+    return new EventIdConflict('(repeated within the append)');
+  }
+  return translatePgError(error);
+}

@@ -1,0 +1,40 @@
+import type pg from 'pg';
+import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import type { InlineProjection } from '../../../event-store/projections.js';
+import { toAgreementEvent } from '../../../agreements/read/agreement-events.js';
+
+/** The PostgreSQL twin of SqliteExerciseParticipantsProjection. */
+export class PostgresExerciseParticipantsProjection implements InlineProjection<
+  pg.PoolClient,
+  Promise<void>
+> {
+  readonly name = 'exercise_participants';
+  readonly tables = ['exercise_participants'];
+
+  constructor(private readonly suffix = '') {}
+
+  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+    const positions: number[] = [];
+    const parties: string[] = [];
+    const agreements: string[] = [];
+    for (const e of events) {
+      const event = e.type === 'ExerciseHeld' ? toAgreementEvent(e) : undefined;
+      if (event?.type !== 'ExerciseHeld') continue;
+      for (const party of event.data.participants) {
+        positions.push(e.position);
+        parties.push(party);
+        agreements.push(e.streamId);
+      }
+    }
+    if (positions.length === 0) return;
+    await client.query(
+      `INSERT INTO exercise_participants${this.suffix} (position, party, agreement_id)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
+      [positions, parties, agreements],
+    );
+  }
+
+  async reset(client: pg.PoolClient): Promise<void> {
+    await client.query(`DELETE FROM exercise_participants${this.suffix}`);
+  }
+}

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import type { InlineProjection } from '../../../event-store/projections.js';
+import type { Agreement } from '../../../agreements/domain/agreement.state.js';
+import { byStream } from '../../../agreements/read/agreement-events.js';
+import { milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
+
+/**
+ * The PostgreSQL twin of SqliteMilestonesProjection: runs after the status projection in the
+ * same transaction and rewrites the milestone rows of every agreement the batch touched, in
+ * three statements whatever the batch size.
+ */
+export class PostgresMilestonesProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+  readonly name = 'milestones';
+  readonly tables = ['milestones'];
+
+  constructor(private readonly suffix = '') {}
+
+  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+    const ids = [...byStream(events).keys()];
+    const found = await client.query<{ state: string }>(
+      `SELECT state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    await client.query(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ANY($1::text[])`, [ids]);
+    const facts = found.rows.flatMap((row) => milestoneFacts(JSON.parse(row.state) as Agreement));
+    if (facts.length === 0) return;
+    await client.query(
+      `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, met_on)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      [
+        facts.map((f) => f.agreementId),
+        facts.map((f) => f.milestoneId),
+        facts.map((f) => f.kind),
+        facts.map((f) => f.description),
+        facts.map((f) => f.owner),
+        facts.map((f) => f.dueOn),
+        facts.map((f) => f.metOn ?? null),
+      ],
+    );
+  }
+
+  async reset(client: pg.PoolClient): Promise<void> {
+    await client.query(`DELETE FROM milestones${this.suffix}`);
+  }
+}

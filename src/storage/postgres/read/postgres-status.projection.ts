@@ -1,0 +1,98 @@
+import type pg from 'pg';
+import type { Sql } from '../postgres.database.js';
+import { rows } from '../postgres.database.js';
+import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import type { InlineProjection } from '../../../event-store/projections.js';
+import {
+  initialState,
+  type Agreement,
+  type AgreementState,
+} from '../../../agreements/domain/agreement.state.js';
+import { byStream } from '../../../agreements/read/agreement-events.js';
+import { memberships, projectStatus, stateJson } from '../../../agreements/read/status/status.fold.js';
+
+/** Loads the folded state and version of one agreement from its status row (PostgreSQL). */
+export async function loadPostgresStatusRow(
+  sql: Sql,
+  id: string,
+  suffix = '',
+): Promise<{ state: AgreementState; version: number }> {
+  const [row] = await rows<{ state: string; version: number }>(
+    sql,
+    `SELECT state, version FROM agreement_status${suffix} WHERE id = $1`,
+    [id],
+  );
+  return row
+    ? { state: JSON.parse(row.state) as Agreement, version: row.version }
+    : { state: initialState(), version: 0 };
+}
+
+/** Rows to one array per column, for INSERT … SELECT * FROM unnest(…). */
+function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, i) => rows.map((row) => row[i]));
+}
+
+/** The PostgreSQL twin of SqliteStatusProjection: the same fold, the same row. */
+export class PostgresStatusProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+  readonly name = 'agreement_status';
+  readonly tables = ['agreement_status', 'agreement_parties'];
+
+  /** `suffix` names the tables it writes: '' for the live ones, '_rebuild' for a rebuild. */
+  constructor(private readonly suffix = '') {}
+
+  /** One read, one upsert and one insert of parties for the whole batch, whatever its size. */
+  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+    const groups = byStream(events);
+    const found = await client.query<{ id: string; state: string }>(
+      `SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
+      [[...groups.keys()]],
+    );
+    const before = new Map(found.rows.map((r) => [r.id, JSON.parse(r.state) as Agreement]));
+    const rows: unknown[][] = [];
+    const parties: unknown[][] = [];
+    for (const [id, stream] of groups) {
+      const state = projectStatus(before.get(id) ?? initialState(), stream);
+      if (state.status === 'none') continue;
+      const last = stream[stream.length - 1]!;
+      rows.push([
+        id,
+        state.title,
+        state.status,
+        last.version,
+        state.proposedOn,
+        state.signedOn ?? null,
+        state.inForceOn ?? null,
+        state.endedOn ?? null,
+        state.lastEventOn,
+        last.position,
+        stateJson(state),
+      ]);
+      // Every party it has ever had, even one that joined and left within this batch, with its dates.
+      for (const m of memberships(state)) parties.push([m.party, id, m.joinedOn, m.leftOn]);
+    }
+    if (rows.length === 0) return;
+    await client.query(
+      `INSERT INTO agreement_status${this.suffix} (id, title, status, version, proposed_on, signed_on, in_force_on,
+         ended_on, last_event_on, last_position, state)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::bigint[], $11::text[])
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
+         signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
+         last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`,
+      columns(rows, 11),
+    );
+    // One row per (party, agreement) in the batch; rows whose dates did not change are left alone.
+    await client.query(
+      `INSERT INTO agreement_parties${this.suffix} AS p (party, agreement_id, joined_on, left_on)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on
+       WHERE p.joined_on IS DISTINCT FROM excluded.joined_on OR p.left_on IS DISTINCT FROM excluded.left_on`,
+      columns(parties, 4),
+    );
+  }
+
+  async reset(client: pg.PoolClient): Promise<void> {
+    await client.query(`DELETE FROM agreement_status${this.suffix}`);
+    await client.query(`DELETE FROM agreement_parties${this.suffix}`);
+  }
+}

@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import { rows } from '../postgres.database.js';
+import type { Agreement } from '../../../agreements/domain/agreement.state.js';
+import { toPage } from '../../../agreements/read/page.js';
+import {
+  summaryOf,
+  viewJson,
+  type AgreementFilter,
+  type AgreementView,
+  type AgreementViewJson,
+  type StatusReader,
+} from '../../../agreements/read/status/status.reader.js';
+
+const asciiLower = (expr: string) =>
+  `translate(${expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+
+/** The PostgreSQL twin of SqliteStatusReader: the same filters, the same order (ids compare bytewise). */
+export class PostgresStatusReader implements StatusReader {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async get(id: string): Promise<AgreementView | undefined> {
+    const [row] = await rows<{ state: string; version: number }>(
+      this.pool,
+      'SELECT state, version FROM agreement_status WHERE id = $1',
+      [id],
+    );
+    return row ? { ...(JSON.parse(row.state) as Agreement), version: row.version } : undefined;
+  }
+
+  async getJson(id: string): Promise<AgreementViewJson | undefined> {
+    const [row] = await rows<{ state: string; version: number }>(
+      this.pool,
+      'SELECT state, version FROM agreement_status WHERE id = $1',
+      [id],
+    );
+    return row ? viewJson(row.state, row.version) : undefined;
+  }
+
+  async list(filter: AgreementFilter, limit: number, after?: string) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.party && filter.activeOn) {
+      // Only while the party was a member on that date: not before its accession, not after it left.
+      const on = param(filter.activeOn);
+      where.push(
+        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)}
+           AND (joined_on IS NULL OR joined_on <= ${on}) AND (left_on IS NULL OR left_on > ${on}))`,
+      );
+    } else if (filter.party) {
+      where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)})`);
+    }
+    if (filter.status) where.push(`s.status = ${param(filter.status)}`);
+    if (filter.provision) where.push(`(s.state::jsonb -> 'provisions') ? ${param(filter.provision)}`);
+    if (filter.activeOn) {
+      const on = param(filter.activeOn);
+      where.push(
+        `COALESCE(s.signed_on, s.in_force_on) <= ${on} AND (s.ended_on IS NULL OR s.ended_on > ${on})`,
+      );
+    }
+    if (filter.q) {
+      // SQLite's LIKE ignores the case of ASCII letters only; so does this.
+      for (const word of filter.q.split(/\s+/).filter(Boolean)) {
+        const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push(`${asciiLower('s.title')} LIKE ${asciiLower(param(pattern))} ESCAPE '\\'`);
+      }
+    }
+    const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [count] = await rows<{ total: number }>(
+      this.pool,
+      `SELECT COUNT(*) AS total FROM agreement_status s ${filtered}`,
+      params,
+    );
+    const pageParams = [...params];
+    const pageWhere =
+      after === undefined
+        ? filtered
+        : `${filtered ? `${filtered} AND` : 'WHERE'} s.id > $${pageParams.push(after)}`;
+    const found = await rows<{ state: string; version: number }>(
+      this.pool,
+      `SELECT s.state, s.version FROM agreement_status s ${pageWhere} ORDER BY s.id LIMIT $${pageParams.push(limit + 1)}`,
+      pageParams,
+    );
+    const views = found.map((r) => summaryOf({ ...(JSON.parse(r.state) as Agreement), version: r.version }));
+    return { ...toPage(views, limit, (v) => v.id), total: count!.total };
+  }
+}

@@ -1,0 +1,36 @@
+import type pg from 'pg';
+import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import type { InlineProjection } from '../../../event-store/projections.js';
+import { timelineEntry } from '../../../agreements/read/timeline/timeline.entry.js';
+
+/** The PostgreSQL twin of SqliteTimelineProjection: one row per agreement event, one INSERT per batch. */
+export class PostgresTimelineProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+  readonly name = 'timeline';
+  readonly tables = ['timeline'];
+
+  constructor(private readonly suffix = '') {}
+
+  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+    const entries = events.map(timelineEntry).filter((e) => e !== undefined);
+    if (entries.length === 0) return;
+    const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((e) => e[key]);
+    await client.query(
+      `INSERT INTO timeline${this.suffix} (position, agreement_id, version, type, occurred_on, recorded_at, actor, summary)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+      [
+        column('position'),
+        column('agreementId'),
+        column('version'),
+        column('type'),
+        column('occurredOn'),
+        column('recordedAt'),
+        column('actor'),
+        column('summary'),
+      ],
+    );
+  }
+
+  async reset(client: pg.PoolClient): Promise<void> {
+    await client.query(`DELETE FROM timeline${this.suffix}`);
+  }
+}

@@ -1,0 +1,84 @@
+import type { Database } from 'better-sqlite3';
+import { SqliteChanges, type ChangeCache } from '../sqlite-changes.js';
+import type { Agreement } from '../../../agreements/domain/agreement.state.js';
+import { toPage } from '../../../agreements/read/page.js';
+import {
+  summaryOf,
+  viewJson,
+  type AgreementFilter,
+  type AgreementView,
+  type AgreementViewJson,
+  type StatusReader,
+} from '../../../agreements/read/status/status.reader.js';
+
+export class SqliteStatusReader implements StatusReader {
+  private readonly getStmt;
+  /** The status read is the hottest route: its answer is kept until the database may have changed. */
+  private readonly views: ChangeCache<AgreementViewJson>;
+
+  constructor(private readonly db: Database) {
+    this.getStmt = db.prepare<[string], { state: string; version: number }>(
+      'SELECT state, version FROM agreement_status WHERE id = ?',
+    );
+    // Up to 16 MB of JSON text (a status is 1–10 KB).
+    this.views = SqliteChanges.of(db).cache(16 * 1024 * 1024, (view) => view.json.length);
+  }
+
+  async get(id: string): Promise<AgreementView | undefined> {
+    const row = this.getStmt.get(id);
+    return row ? { ...(JSON.parse(row.state) as Agreement), version: row.version } : undefined;
+  }
+
+  async getJson(id: string): Promise<AgreementViewJson | undefined> {
+    return this.views.get(id, () => {
+      const row = this.getStmt.get(id);
+      return row ? viewJson(row.state, row.version) : undefined;
+    });
+  }
+
+  async list(filter: AgreementFilter, limit: number, after?: string) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.party && filter.activeOn) {
+      // Only while the party was a member on that date: not before its accession, not after it left.
+      where.push(
+        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?
+           AND (joined_on IS NULL OR joined_on <= ?) AND (left_on IS NULL OR left_on > ?))`,
+      );
+      params.push(filter.party, filter.activeOn, filter.activeOn);
+    } else if (filter.party) {
+      where.push('s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?)');
+      params.push(filter.party);
+    }
+    if (filter.status) {
+      where.push('s.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.provision) {
+      where.push("EXISTS (SELECT 1 FROM json_each(s.state, '$.provisions') WHERE value = ?)");
+      params.push(filter.provision);
+    }
+    if (filter.activeOn) {
+      where.push('COALESCE(s.signed_on, s.in_force_on) <= ? AND (s.ended_on IS NULL OR s.ended_on > ?)');
+      params.push(filter.activeOn, filter.activeOn);
+    }
+    if (filter.q) {
+      for (const word of filter.q.split(/\s+/).filter(Boolean)) {
+        where.push("s.title LIKE ? ESCAPE '\\'");
+        params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+    }
+    const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { total } = this.db
+      .prepare<unknown[], { total: number }>(`SELECT COUNT(*) AS total FROM agreement_status s ${filtered}`)
+      .get(...params)!;
+    const pageWhere = after === undefined ? filtered : `${filtered ? `${filtered} AND` : 'WHERE'} s.id > ?`;
+    const rows = this.db
+      .prepare<unknown[], { state: string; version: number }>(
+        `SELECT s.state, s.version FROM agreement_status s ${pageWhere} ORDER BY s.id LIMIT ?`,
+      )
+      .all(...params, ...(after === undefined ? [] : [after]), limit + 1);
+    const views = rows.map((r) => summaryOf({ ...(JSON.parse(r.state) as Agreement), version: r.version }));
+    return { ...toPage(views, limit, (v) => v.id), total };
+  }
+}
