@@ -1,4 +1,4 @@
-import type { NewEvent, StoredEvent } from './event-store.port.js';
+import { EventIdConflict, type NewEvent, type StoredEvent } from './event-store.port.js';
 
 /** What a retried event must repeat of the stored one (its metadata, who sent it, may differ). */
 export type ReplayedField = 'type' | 'occurredOn' | 'data';
@@ -27,4 +27,29 @@ function canonical(value: unknown): string {
         )
       : v,
   );
+}
+
+/**
+ * The store's one duplicate check, for every adapter. `found` holds, for each event of the append,
+ * the stored event with its id (undefined when its id is new or it has none). None found: a new
+ * append (undefined). All found, in this stream, in order, each the same event: a retry, answered
+ * with the stored events. Anything else is 409 EventIdConflict, naming what differs where it can.
+ */
+export function retriedAppend(
+  streamId: string,
+  events: readonly NewEvent[],
+  found: readonly (StoredEvent | undefined)[],
+): StoredEvent[] | undefined {
+  const hits = found.filter((e): e is StoredEvent => e !== undefined);
+  if (hits.length === 0) return undefined;
+  const first = hits[0]!;
+  const sameAppend =
+    hits.length === events.length &&
+    hits.every((e, i) => e.streamId === streamId && e.version === first.version + i);
+  if (!sameAppend) throw new EventIdConflict(first.eventId);
+  hits.forEach((e, i) => {
+    const field = replayMismatch(e, events[i]!);
+    if (field) throw new EventIdConflict(e.eventId, field);
+  });
+  return hits;
 }

@@ -12,6 +12,19 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['etag', 'location'];
 
 /**
+ * Which layer answers which retry — the one place that says it (README "Retries and idempotency"):
+ *
+ * 1. **Idempotency-Key** (here, HTTP): a client retrying a whole request. The first response is
+ *    replayed as it was, refusals included; another body under the same key is 422.
+ * 2. **Event ids** (the event store, `retriedAppend` in src/event-store/replay.ts, every adapter):
+ *    the same events sent again under their ids, by anyone (a retry without the header, an
+ *    importer's re-run: its ids are deterministic). The stored events come back and nothing is
+ *    written; the same id with another type, date or data is 409 EventIdConflict.
+ *
+ * The command handler only notices a stored id and, instead of deciding again (the rules would
+ * now refuse a second proposal), lets the store answer. Importers skip whole agreements by the
+ * status read model (already at their planned version) only to save the work.
+ *
  * Idempotency-Key on writes: the first response (status and body) is remembered per API key;
  * a replay gets it back, a duplicate arriving while the first is in flight waits for it (on
  * whichever instance it runs: IdempotencyCoordinator), and the same key with another request is

@@ -16,7 +16,7 @@ import {
 } from '../../../event-store/event-store.port.js';
 import { eventOf, type EventRow } from '../../../event-store/event-row.js';
 import { chainEvents } from '../../../event-store/chain.js';
-import { replayMismatch } from '../../../event-store/replay.js';
+import { retriedAppend } from '../../../event-store/replay.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { UpcasterChain } from '../../../event-store/upcasting.js';
 import { FeedFollower } from './feed-follower.js';
@@ -250,7 +250,12 @@ export class PostgresEventStore implements EventStore {
   ): AppendResult {
     const head = heads.get(streamId);
     const current = head?.version ?? 0;
-    const duplicate = findDuplicate(streamId, events, stored);
+    // `stored`: the events with these ids already in the store, and those accepted earlier in the batch.
+    const duplicate = retriedAppend(
+      streamId,
+      events,
+      events.map((e) => (e.eventId === undefined ? undefined : stored.get(e.eventId))),
+    );
     if (duplicate) return { events: duplicate, version: current, duplicate: true };
     const ids = events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId]));
     if (new Set(ids).size !== ids.length) throw new EventIdConflict('(repeated within the append)');
@@ -342,31 +347,6 @@ export async function insertEvents(
        occurred_on, recorded_at, prev_hash, hash) VALUES ${tuples.join(', ')}`,
     values,
   );
-}
-
-/**
- * A retried append (same event ids, same stream, in order) gets the stored events back;
- * an id stored with other content or elsewhere is a conflict. `stored` holds the events
- * with these ids already in the store, and those accepted earlier in the same batch.
- */
-function findDuplicate(
-  streamId: string,
-  events: readonly NewEvent[],
-  stored: ReadonlyMap<string, StoredEvent>,
-): StoredEvent[] | undefined {
-  const found = events.map((e) => (e.eventId === undefined ? undefined : stored.get(e.eventId)));
-  const hits = found.filter((e): e is StoredEvent => e !== undefined);
-  if (hits.length === 0) return undefined;
-  const first = hits[0]!;
-  const sameAppend =
-    hits.length === events.length &&
-    hits.every((e, i) => e.streamId === streamId && e.version === first.version + i);
-  if (!sameAppend) throw new EventIdConflict(first.eventId);
-  hits.forEach((e, i) => {
-    const field = replayMismatch(e, events[i]!);
-    if (field) throw new EventIdConflict(e.eventId, field);
-  });
-  return hits;
 }
 
 function translate(error: unknown): unknown {

@@ -8,7 +8,7 @@ import {
   type StoredEvent,
 } from '../../../event-store/event-store.port.js';
 import { eventOf, type EventRow } from '../../../event-store/event-row.js';
-import { replayMismatch } from '../../../event-store/replay.js';
+import { retriedAppend } from '../../../event-store/replay.js';
 import { chainEvents } from '../../../event-store/chain.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 
@@ -128,24 +128,15 @@ export class SqliteAppender {
     return { events: stored, version: last.version, duplicate: false };
   }
 
-  /** A retried append (same event ids, same stream, in order) returns what was stored. */
+  /** A retried append (same event ids, same stream, in order, same events) returns what was stored. */
   private findDuplicate(streamId: string, events: readonly NewEvent[]): AppendResult | undefined {
-    const found = events.map((e) =>
-      e.eventId === undefined ? undefined : this.stmt.byEventId.get(e.eventId),
-    );
-    if (found.every((row) => row === undefined)) return undefined;
-    const rows = found.filter((row): row is EventRow => row !== undefined);
-    const first = rows[0]!;
-    const sameAppend =
-      rows.length === events.length &&
-      rows.every((row, i) => row.stream_id === streamId && row.version === first.version + i);
-    if (!sameAppend) throw new EventIdConflict(first.event_id);
     // As stored (not upcast), like the events of a fresh append.
-    const stored = rows.map(eventOf);
-    stored.forEach((e, i) => {
-      const field = replayMismatch(e, events[i]!);
-      if (field) throw new EventIdConflict(e.eventId, field);
+    const found = events.map((e) => {
+      const row = e.eventId === undefined ? undefined : this.stmt.byEventId.get(e.eventId);
+      return row && eventOf(row);
     });
+    const stored = retriedAppend(streamId, events, found);
+    if (!stored) return undefined;
     return { events: stored, version: this.stmt.head.get(streamId)?.version ?? 0, duplicate: true };
   }
 }
