@@ -1,7 +1,7 @@
 import { createCliContext } from '../src/cli.module.js';
 import { ConfigError } from '../src/config/app.config.js';
-import { recordAtopPlan, readAtopFolder, todayUtc } from '../src/import/atop/atop.importer.js';
-import { formatWarning, planAtopImport } from '../src/import/atop/atop.mapping.js';
+import { importAtopFolder } from '../src/import/atop/atop.importer.js';
+import { consoleReport } from '../src/import/import-report.js';
 
 const USAGE = `Usage: npm run import:atop -- <folder> [--strict]
 
@@ -23,64 +23,13 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(unknown.length > 0 ? `Unknown option ${unknown.join(', ')}\n\n${USAGE}` : USAGE);
     return 2;
   }
-  const folder = args[0]!;
-  const strict = flags.includes('--strict');
-  const started = performance.now();
-
-  const plan = planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
-  const planned = plan.agreements.reduce((n, a) => n + a.events.length, 0);
-  console.log(
-    `ATOP 4.01 from ${folder}: ${plan.agreements.length} agreements, ${planned} events planned, ${plan.warnings.length} warnings`,
-  );
-  for (const w of plan.warnings) console.error(`warning: ${formatWarning(w)}`);
-  if (strict && plan.warnings.length > 0) {
-    console.error(`--strict: ${plan.warnings.length} warnings, nothing written.`);
-    return 1;
-  }
-
   // The application without HTTP or first-start side effects: same database, buses and rules.
-  const app = await createCliContext();
-  try {
-    const progress = process.stdout.isTTY ? progressBar() : plainProgress();
-    const summary = await recordAtopPlan(app, plan, { onProgress: progress });
-    for (const f of summary.failures) console.error(`failed: ${f.agreementId}: ${f.message}`);
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    console.log(
-      [
-        `agreements: ${summary.agreements}`,
-        `events:     ${summary.events} recorded`,
-        `skipped:    ${summary.skipped} agreements already imported`,
-        `warnings:   ${summary.warnings.length}`,
-        `failures:   ${summary.failures.length}`,
-        `time:       ${seconds} s`,
-      ].join('\n'),
-    );
-    return summary.failures.length > 0 ? 1 : 0;
-  } finally {
-    await app.close();
-  }
-}
-
-/** A bar redrawn in place on a terminal. */
-function progressBar() {
-  const width = 30;
-  let shown = -1;
-  return (done: number, total: number) => {
-    const filled = Math.round((done / total) * width);
-    if (filled === shown && done !== total) return;
-    shown = filled;
-    process.stdout.write(
-      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} agreements`,
-    );
-    if (done === total) process.stdout.write('\n');
-  };
-}
-
-/** One line every 100 agreements, for logs and pipes. */
-function plainProgress() {
-  return (done: number, total: number) => {
-    if (done % 100 === 0 || done === total) console.log(`recorded ${done}/${total} agreements`);
-  };
+  const summary = await importAtopFolder(args[0]!, {
+    strict: flags.includes('--strict'),
+    open: () => createCliContext(),
+    report: consoleReport(),
+  });
+  return summary === undefined || summary.failures.length > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

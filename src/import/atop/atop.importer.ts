@@ -53,6 +53,48 @@ export async function readAtopFolder(folder: string): Promise<AtopTables> {
 
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
 
+/** What an import tells its user as it goes (the console report: src/import/import-report.ts). */
+export interface ImportReporter {
+  plan(line: string): void;
+  warning(warning: ImportWarning): void;
+  progress(done: number, total: number): void;
+  refused(line: string): void;
+  summary(summary: AtopImportSummary, seconds: number): void;
+}
+
+/**
+ * The whole import of a folder, as `npm run import:atop` runs it: read and plan (warnings), stop
+ * there under --strict with warnings, else open the application (only then: a refused import
+ * touches no database) and record. Returns the summary, or undefined when --strict refused.
+ */
+export async function importAtopFolder(
+  folder: string,
+  options: { strict: boolean; open: () => Promise<INestApplicationContext>; report: ImportReporter },
+): Promise<AtopImportSummary | undefined> {
+  const started = performance.now();
+  const { report } = options;
+  const plan = planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
+  const planned = plan.agreements.reduce((n, a) => n + a.events.length, 0);
+  report.plan(
+    `ATOP 4.01 from ${folder}: ${plan.agreements.length} agreements, ${planned} events planned, ${plan.warnings.length} warnings`,
+  );
+  for (const w of plan.warnings) report.warning(w);
+  if (options.strict && plan.warnings.length > 0) {
+    report.refused(`--strict: ${plan.warnings.length} warnings, nothing written.`);
+    return undefined;
+  }
+  const app = await options.open();
+  try {
+    const summary = await recordAtopPlan(app, plan, {
+      onProgress: (done, total) => report.progress(done, total),
+    });
+    report.summary(summary, (performance.now() - started) / 1000);
+    return summary;
+  } finally {
+    await app.close();
+  }
+}
+
 /** Reads, maps and records a folder through a running application (HTTP server or not). */
 export async function runAtopImport(
   app: INestApplicationContext,
