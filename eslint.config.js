@@ -11,9 +11,49 @@ const NO_DRIVERS = {
   message: 'Database drivers are used only in src/storage/.',
 };
 
+/** What the pages may use besides their own modules. */
+const BROWSER_GLOBALS = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'location',
+    'history',
+    'navigator',
+    'fetch',
+    'EventSource',
+    'localStorage',
+    'sessionStorage',
+    'URL',
+    'URLSearchParams',
+    'AbortController',
+    'Intl',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'requestAnimationFrame',
+    'cancelAnimationFrame',
+    'console',
+    'matchMedia',
+    'getComputedStyle',
+    'performance',
+    'HTMLElement',
+    'Node',
+    'Event',
+    'CustomEvent',
+    'KeyboardEvent',
+    'ResizeObserver',
+    'IntersectionObserver',
+    'structuredClone',
+    'queueMicrotask',
+    'DOMParser',
+    'Blob',
+  ].map((name) => [name, 'readonly']),
+);
+
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-output/**', 'src/web/public/**'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-output/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -112,4 +152,18 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // The pages stay plain browser code: ES modules of their own folder, the browser's globals, no
+  // Node, no packages, nothing from the server's TypeScript (the page asks the API instead).
+  {
+    files: ['src/web/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: BROWSER_GLOBALS },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^(?!\\./)', message: 'A page imports only its sibling modules (./x.js).' }],
+        },
+      ],
+    },
+  },
 );

@@ -153,6 +153,28 @@ describeInBrowser('the pages, in Chromium', () => {
     await page.waitForURL(`${app.url}/`);
   });
 
+  it('offers the provisions the API accepts, taken from its OpenAPI document, and filters by one from the address', async () => {
+    const document = (await fetch(`${app.url}/docs-json`).then((r) => r.json())) as any;
+    const accepted: string[] =
+      document.components.schemas.ProposeAgreementRequest.properties.provisions.items.enum;
+    expect(accepted).toContain('mutual_defense');
+    await page.goto(`${app.url}/?provision=basing_access`);
+    await page.locator('#agreements tbody tr').first().waitFor();
+    const offered = await page
+      .locator('#f-provision option')
+      .evaluateAll((options) => options.map((o) => o.getAttribute('value') ?? '').filter(Boolean));
+    expect(offered).toEqual(accepted);
+    await expect(page.locator('#f-provision').inputValue()).resolves.toBe('basing_access');
+    const expected = (await api(app.url).get('/api/agreements?provision=basing_access')).body.items.map(
+      (a: any) => a.id,
+    );
+    const ids = await page
+      .locator('#agreements tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+    expect(ids).toEqual(expected);
+    await page.goto(`${app.url}/`);
+  });
+
   it('opens an agreement whose timeline shows its events in date order, with the right labels', async () => {
     await page.goto(`${app.url}/`);
     await page.locator(`a[href="/agreements/${ANZUS.id}"]`).click();

@@ -198,21 +198,6 @@ function renderEvents(entries, fresh) {
 
 // ---------- milestones ----------
 
-/** Committed milestones judged in the browser, for servers without the milestones endpoint. */
-function milestonesFromStatus(a, today) {
-  return Object.entries(a.milestones ?? {})
-    .map(([milestoneId, m]) => {
-      const late = (to) => Math.round((Date.parse(to) - Date.parse(m.dueOn)) / 86_400_000);
-      let status;
-      if (m.metOn) status = m.metOn > m.dueOn ? 'met_late' : 'met';
-      else if (m.dueOn < today) status = 'overdue';
-      else status = late(today) >= -30 ? 'due_soon' : 'open';
-      const daysLate = status === 'met_late' ? late(m.metOn) : status === 'overdue' ? late(today) : undefined;
-      return { milestoneId, ...m, status, daysLate };
-    })
-    .sort((x, y) => (x.dueOn < y.dueOn ? -1 : x.dueOn > y.dueOn ? 1 : 0));
-}
-
 function renderMilestones(list, note) {
   const note$ = $('#milestones-note');
   note$.hidden = !note;
@@ -254,16 +239,10 @@ function renderMilestones(list, note) {
   );
 }
 
-async function loadMilestones(agreement) {
-  const body = await getOptional(`/api/agreements/${encodeURIComponent(id)}/milestones`);
-  if (body === undefined) {
-    renderMilestones(
-      milestonesFromStatus(agreement, todayIso()),
-      'The milestones service is not available on this server: committed milestones are shown, judged against today’s date; reviews and term ends are not.',
-    );
-    return;
-  }
-  renderMilestones(Array.isArray(body) ? body : (body.items ?? []));
+/** The milestones as the server judges them (status, days late): the page judges nothing itself. */
+async function loadMilestones() {
+  const items = await getAll(`/api/agreements/${encodeURIComponent(id)}/milestones?limit=1000`);
+  renderMilestones(items);
 }
 
 // ---------- audit ----------
@@ -355,7 +334,7 @@ async function loadAll(fresh = new Set()) {
     lastPosition = Math.max(lastPosition, e.position);
   }
   await Promise.all([
-    loadMilestones(agreement).catch((error) =>
+    loadMilestones().catch((error) =>
       renderMilestones([], `Milestones could not be loaded: ${error.message}`),
     ),
     getAll(`${base}/events?limit=1000`).then((events) => {

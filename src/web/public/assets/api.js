@@ -47,6 +47,18 @@ export async function getAll(path, { signal, maxPages = 50 } = {}) {
   return items;
 }
 
+/**
+ * The provisions the API accepts, read from its own OpenAPI document (public, no key): the
+ * page keeps no copy of the server's vocabulary.
+ */
+export async function acceptedProvisions() {
+  const response = await fetch('/docs-json', { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new ApiError(response.status, undefined);
+  const document = await response.json();
+  const provisions = document?.components?.schemas?.ProposeAgreementRequest?.properties?.provisions;
+  return provisions?.items?.enum ?? [];
+}
+
 /** Like getJson, but a 404 (a route this server does not have yet) answers undefined. */
 export async function getOptional(path, options) {
   try {

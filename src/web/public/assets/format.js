@@ -43,22 +43,6 @@ export const STATUS_LABELS = {
 
 export const statusLabel = (status) => STATUS_LABELS[status] ?? words(status);
 
-/** The provisions the API accepts (src/agreements/domain/agreement.values.ts). */
-export const PROVISIONS = [
-  'mutual_defense',
-  'consultation',
-  'intelligence_sharing',
-  'joint_exercises',
-  'technology_transfer',
-  'arms_transfer',
-  'logistics_support',
-  'basing_access',
-  'capability_building',
-  'non_aggression',
-  'neutrality',
-  'offensive_support',
-];
-
 /** "mutual_defense" → "Mutual defense". */
 export function words(code) {
   const text = String(code ?? '').replaceAll('_', ' ');

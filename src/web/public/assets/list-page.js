@@ -1,6 +1,6 @@
-import { ApiError, getJson } from './api.js';
+import { acceptedProvisions, ApiError, getJson } from './api.js';
 import { $, h, replace } from './dom.js';
-import { formatDate, plural, PROVISIONS, STATUS_LABELS, words } from './format.js';
+import { formatDate, plural, STATUS_LABELS, words } from './format.js';
 import { partyChips, showNotice, statusBadge } from './widgets.js';
 import { startSession } from './session.js';
 
@@ -15,11 +15,11 @@ const more = $('#more');
 let nextCursor;
 let loading;
 
-function fillSelects() {
+async function fillSelects() {
   const status = $('#f-status');
   for (const [value, label] of Object.entries(STATUS_LABELS)) status.append(h('option', { value }, label));
   const provision = $('#f-provision');
-  for (const value of PROVISIONS) provision.append(h('option', { value }, words(value)));
+  for (const value of await acceptedProvisions()) provision.append(h('option', { value }, words(value)));
 }
 
 function filtersFromAddress() {
@@ -132,8 +132,10 @@ function apply() {
 }
 
 startSession();
-fillSelects();
-filtersFromAddress();
+// The provisions come from the API's own document; the address's filter is set once they are there.
+const selectsFilled = fillSelects()
+  .catch((error) => showNotice($('#notice'), `The provision filter could not be filled: ${error.message}`))
+  .then(filtersFromAddress);
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   apply();
@@ -152,4 +154,4 @@ window.addEventListener('popstate', () => {
   filtersFromAddress();
   void load();
 });
-void load();
+void selectsFilled.then(() => load());
