@@ -4,19 +4,8 @@ const project = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  // @fastify/static (CommonJS, loaded by the Swagger UI) requires content-disposition 3, which is
-  // ESM-only: Node 20 loads that natively, jest's runtime only on Node 24.9+, so jest compiles it to CJS.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
-    '/node_modules/content-disposition/.+\\.js$': [
-      'ts-jest',
-      {
-        useESM: false,
-        isolatedModules: true,
-        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10' },
-      },
-    ],
   },
 };
 
