@@ -198,6 +198,24 @@ for (const kind of ['inline', 'worker'] as const) {
       });
     }
 
+    if (kind === 'worker') {
+      it('commits more appends than one transaction takes (2,000) in order, across two commits, answering each', async () => {
+        const { file, store } = await open();
+        const walFile = `${file}-wal`;
+        await store.append('warm-up', [newEvent()]);
+        const before = walCommits(walFile);
+        // One turn of the event loop: one message to the writer, 2,500 appends.
+        const results = await Promise.all(
+          Array.from({ length: 2500 }, (_, i) => store.append(`many-${i % 50}`, [newEvent()])),
+        );
+        expect(results.map((r) => r.events[0]!.position)).toEqual(
+          Array.from({ length: 2500 }, (_, i) => i + 2),
+        );
+        expect(walCommits(walFile) - before).toBe(2);
+        expect(await store.head()).toBe(2501);
+      });
+    }
+
     // Only a thread can die on its own.
     if (kind === 'worker') {
       it('answers unavailable while its writer thread is dead, and writes again once a new one has started', async () => {

@@ -23,8 +23,6 @@ export interface SqliteEventStoreOptions {
   projections?: readonly InlineProjection<Database>[];
   upcasters?: UpcasterChain;
   now?: () => Date;
-  /** Most appends committed in one transaction. */
-  maxBatch?: number;
 }
 
 /**
@@ -46,7 +44,6 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: SqliteWriter;
   private readonly upcasters: UpcasterChain;
   private readonly now: () => Date;
-  private readonly maxBatch: number;
   private readonly changes: SqliteChanges;
   /** Stream versions for reads (404s, timeline pages), kept until the database may have changed. */
   private readonly versions: ChangeCache<number>;
@@ -62,7 +59,6 @@ export class SqliteEventStore implements EventStore {
     this.writer = options.writer ?? new InlineWriter(new SqliteAppender(db, options.projections ?? []));
     this.upcasters = options.upcasters ?? new UpcasterChain();
     this.now = options.now ?? (() => new Date());
-    this.maxBatch = options.maxBatch ?? 2000;
     this.changes = SqliteChanges.of(db);
     this.versions = this.changes.cache(10_000);
     this.stmt = {
@@ -93,17 +89,18 @@ export class SqliteEventStore implements EventStore {
     // together are sent together.
     setImmediate(() => {
       this.flushScheduled = false;
-      while (this.queue.length > 0) this.flush();
+      this.flush();
     });
   }
 
   /**
-   * Sends queued appends to the writer without waiting for the commit before: a writer
-   * thread holds them meanwhile and commits all it holds as soon as it is free, so no round
-   * trip between the threads stands between two commits.
+   * Sends this turn's appends to the writer without waiting for the commit before: the writer
+   * holds them in its queue (the only one; this buffer lasts one turn) and commits all it holds,
+   * up to its cap per transaction, as soon as it is free, so no round trip between the threads
+   * stands between two commits.
    */
   private flush(): void {
-    const batch = this.queue.splice(0, this.maxBatch);
+    const batch = this.queue.splice(0);
     if (batch.length === 0) return;
     const recordedAt = this.now().toISOString();
     const requests = batch.map(({ streamId, events, options }) => ({
@@ -165,7 +162,7 @@ export class SqliteEventStore implements EventStore {
   /** Commits what is queued, then stops the writer. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.queue.length > 0) this.flush();
+    this.flush();
     await Promise.all(this.inFlight);
     await this.writer.close();
     this.subject.complete();

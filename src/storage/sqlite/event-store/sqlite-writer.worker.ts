@@ -2,15 +2,18 @@ import Sqlite from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WriterProjections } from '../../../event-store/projections.js';
 import { SqliteAppender } from './sqlite-appender.js';
-import { encodeOutcome, type FromWriter, type ToWriter } from './sqlite-writer.js';
+import { encodeOutcome, type EncodedOutcome, type FromWriter, type ToWriter } from './sqlite-writer.js';
 
 /**
  * The writer thread (see WorkerWriter): its own connection to the file, durable settings
- * (synchronous=FULL is per connection), the inline projections. Batches that arrive while it
- * commits wait; once free, it commits all that wait in one transaction (up to MAX_APPENDS),
- * in the order they came, and answers each.
+ * (synchronous=FULL is per connection), the inline projections. This is the one queue between
+ * the requests and the commit: the main thread hands over each turn's appends as they come
+ * (its own buffer lasts one turn of the event loop), and what arrives while a commit runs waits
+ * here. Once free, the thread commits all that waits, in the order it came, up to
+ * MAX_APPENDS_PER_COMMIT appends a transaction (a larger batch spans two), and answers each
+ * batch once all its appends are committed.
  */
-const MAX_APPENDS = 2000;
+const MAX_APPENDS_PER_COMMIT = 2000;
 const port = parentPort!;
 const { file, projections: projectionsModule } = workerData as { file: string; projections?: string };
 const db = new Sqlite(file, { fileMustExist: true });
@@ -26,7 +29,7 @@ const { projections, rolledBack } = projectionsModule
   : { projections: [], rolledBack: () => {} };
 const appender = new SqliteAppender(db, projections, rolledBack);
 
-type Batch = Extract<ToWriter, { type: 'commit' }>;
+type Batch = Extract<ToWriter, { type: 'commit' }> & { outcomes: EncodedOutcome[] };
 const waiting: Batch[] = [];
 let scheduled = false;
 
@@ -37,7 +40,7 @@ port.on('message', (message: ToWriter) => {
     port.close();
     return;
   }
-  waiting.push(message);
+  waiting.push({ ...message, outcomes: [] });
   if (scheduled) return;
   scheduled = true;
   // After the messages that came in during the last commit have all been taken.
@@ -47,18 +50,29 @@ port.on('message', (message: ToWriter) => {
 function commitWaiting(): void {
   scheduled = false;
   while (waiting.length > 0) {
-    // Whole batches, in order, up to MAX_APPENDS appends (a larger batch goes alone).
-    const batches = [waiting.shift()!];
-    let count = batches[0]!.batch.length;
-    while (waiting.length > 0 && count + waiting[0]!.batch.length <= MAX_APPENDS) {
-      count += waiting[0]!.batch.length;
-      batches.push(waiting.shift()!);
+    // The next appends in order, up to the cap: whole batches, and the start of the next one.
+    const taken: { batch: Batch; count: number }[] = [];
+    let room = MAX_APPENDS_PER_COMMIT;
+    for (const batch of waiting) {
+      if (room === 0) break;
+      const count = Math.min(room, batch.batch.length - batch.outcomes.length);
+      taken.push({ batch, count });
+      room -= count;
     }
-    const outcomes = appender.commit(batches.flatMap((b) => b.batch)).map(encodeOutcome);
+    const requests = taken.flatMap(({ batch, count }) =>
+      batch.batch.slice(batch.outcomes.length, batch.outcomes.length + count),
+    );
+    const outcomes = appender.commit(requests).map(encodeOutcome);
     let at = 0;
+    for (const { batch, count } of taken) batch.outcomes.push(...outcomes.slice(at, (at += count)));
+    const answered: Batch[] = [];
+    while (waiting.length > 0 && waiting[0]!.outcomes.length === waiting[0]!.batch.length) {
+      answered.push(waiting.shift()!);
+    }
+    if (answered.length === 0) continue;
     port.postMessage({
       type: 'committed',
-      batches: batches.map(({ id, batch }) => ({ id, outcomes: outcomes.slice(at, (at += batch.length)) })),
+      batches: answered.map(({ id, outcomes }) => ({ id, outcomes })),
     } satisfies FromWriter);
   }
 }
