@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
 import { AgreementsController } from './http/agreements.controller.js';
 import { MilestonesController } from './http/milestones.controller.js';
+import { StatesController } from './http/states.controller.js';
 import { PartiesController } from './http/parties.controller.js';
 import { TimelineController } from './http/timeline.controller.js';
 import { GetAgreementAsOfHandler } from './read/as-of/get-agreement-as-of.query.js';
@@ -20,7 +21,13 @@ import { VerifyAgreementChainHandler } from './read/audit/audit.queries.js';
 import { RecordAgreementEventsHandler } from './write/record-agreement-events.handler.js';
 
 @Module({
-  controllers: [AgreementsController, MilestonesController, TimelineController, PartiesController],
+  controllers: [
+    AgreementsController,
+    MilestonesController,
+    TimelineController,
+    PartiesController,
+    StatesController,
+  ],
   providers: [
     IdempotentWrites,
     RecordAgreementEventsHandler,

@@ -112,6 +112,13 @@ const OPERATIONS: Record<string, Operation> = {
       'open and overdue milestones. A well-formed code with no agreements gets empty lists.',
   },
   'get /health': { summary: 'Liveness and readiness' },
+  'get /api/states': {
+    summary:
+      'The states a party code may name: every ISO 3166-1 alpha-3 code in use and the historical (COW) states',
+    description:
+      '{ items: [{ code, name, historical, cowCode?, successors? }] }, all in one answer. A party code that is ' +
+      'well formed but not listed here is refused with 400, rule UnknownState.',
+  },
 };
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

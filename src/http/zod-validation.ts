@@ -50,6 +50,9 @@ export function fieldErrors(error: z.ZodError, input: unknown, prefix = ''): Fie
         message: `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`,
       };
     }
-    return { field: path, rule: issue.code, message: issue.message };
+    // A rule of the domain's own (UnknownState) travels in a custom issue's params.
+    const named =
+      issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+    return { field: path, rule: typeof named === 'string' ? named : issue.code, message: issue.message };
   });
 }

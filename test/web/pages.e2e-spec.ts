@@ -322,6 +322,20 @@ describeInBrowser('the pages, in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'party-desktop.png'), fullPage: true });
   });
 
+  it("names every state from the server's registry: Brazil's page is headed Brazil, a partner's link says who it is", async () => {
+    await page.goto(`${app.url}/parties/BRA`);
+    await page.locator('#summary').filter({ hasText: 'agreement' }).waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toContain('Brazil');
+    await page.goto(`${app.url}/parties/COW-BAV`);
+    await page.locator('#summary').filter({ hasText: 'agreement' }).waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toContain('Bavaria');
+    await page.goto(`${app.url}/parties/JPN`);
+    await page.locator('#partners a.party').first().waitFor();
+    await expect(page.locator('#partners a.party').first().getAttribute('title')).resolves.toBe(
+      'United States of America',
+    );
+  });
+
   it('made no request outside the application and raised no script error', () => {
     const foreign = requests.filter((url) => !url.startsWith(app.url) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownState } from './states.js';
 
 /** Values shared by every event: ids, dates, party codes, provisions and free text. */
 
@@ -81,9 +82,21 @@ export const isoDate = z
   .refine(isCalendarDate, { message: 'must be a real calendar day' })
   .refine((s) => s >= EARLIEST_DATE, { message: `must not be before ${EARLIEST_DATE}` });
 
+/** The rule a party code that is well formed but names no known state breaks (states.ts). */
+export const UNKNOWN_STATE = 'UnknownState';
+
 export const partyCode = z
   .string()
-  .regex(PARTY_PATTERN, { message: 'must be an ISO 3166-1 alpha-3 code (USA) or COW-<abbrev> (COW-BAV)' });
+  .regex(PARTY_PATTERN, { message: 'must be an ISO 3166-1 alpha-3 code (USA) or COW-<abbrev> (COW-BAV)' })
+  .superRefine((code, ctx) => {
+    if (PARTY_PATTERN.test(code) && !isKnownState(code)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${code} is no state known to the ledger (GET /api/states lists them)`,
+        params: { rule: UNKNOWN_STATE },
+      });
+    }
+  });
 
 export const agreementId = z
   .string()

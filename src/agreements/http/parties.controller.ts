@@ -1,7 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseOrThrow } from '../../http/zod-validation.js';
+import { stateName } from '../domain/states.js';
 import { GetPartyPortfolio } from '../read/parties/party.queries.js';
+import type { PartyPortfolio } from '../read/parties/portfolio.js';
 import { partyParam } from './accountability.requests.js';
 
 @Controller('api/parties')
@@ -15,6 +17,14 @@ export class PartiesController {
   @Get(':code')
   async get(@Param('code') rawCode: string) {
     const code = parseOrThrow(partyParam, rawCode, 'code');
-    return this.queries.execute(new GetPartyPortfolio(code));
+    const portfolio = await this.queries.execute<GetPartyPortfolio, PartyPortfolio>(
+      new GetPartyPortfolio(code),
+    );
+    // Names from the registry of states, so a page never has to show a bare code.
+    return {
+      ...portfolio,
+      name: stateName(code),
+      partners: portfolio.partners.map((p) => ({ ...p, name: stateName(p.party) })),
+    };
   }
 }

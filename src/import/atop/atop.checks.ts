@@ -30,12 +30,17 @@ export function checked(
     const parsed = eventDataSchemas[d.type].safeParse(d.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
+      // The warning names a column of the row's file; the event's own field goes in the message.
       const field = ['data', ...issue.path.map(String)].join('.');
       if (d.type === 'AgreementProposed') {
-        warnings.add(d.source, field, `alliance not imported: ${field} ${issue.message}`);
+        warnings.add(d.source, 'atopid', `alliance not imported: ${field} ${issue.message}`);
         return [];
       }
-      warnings.add(d.source, field, `${d.type} on ${d.occurredOn} not recorded: ${field} ${issue.message}`);
+      warnings.add(
+        d.source,
+        fieldOf(d),
+        `${d.type} on ${d.occurredOn} not recorded: ${field} ${issue.message}`,
+      );
       continue;
     }
     const data = parsed.data as EventData<typeof d.type>;

@@ -59,7 +59,7 @@ export interface CowState {
 
 export type PartyLookup =
   | { known: true; party: string; name: string }
-  /** In no COW table: the raw code is kept, visibly, as COW-<code>; never mapped to a state. */
+  /** In no COW table: never mapped to a state (the importer leaves the membership out). */
   | { known: false; party: string; name: string };
 
 /** Resolves COW codes with the COW table read from cow-country-codes.csv. */

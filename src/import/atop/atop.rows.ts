@@ -274,11 +274,13 @@ function readMembers(
     }
     const lookup = resolve(code);
     if (!lookup.known) {
+      // A party must be a known state: the membership is left out rather than a state guessed.
       warnings.add(
         row,
         'member',
-        `state code ${code} is in no COW table (${ATOP_FILES.states}): kept as party ${lookup.party}, not matched to any state`,
+        `state code ${code} is in no COW table (${ATOP_FILES.states}): membership not recorded, no state guessed`,
       );
+      continue;
     }
     const entry = dateOf(get, r, DATE_FIELDS.entry, row, warnings, today);
     if (entry.kind !== 'date') {

@@ -1,4 +1,4 @@
-import { ApiError, getAll, getJson, getOptional } from './api.js';
+import { ApiError, getAll, getJson, getOptional, loadStateNames } from './api.js';
 import { $, h, replace } from './dom.js';
 import {
   eventLabel,
@@ -325,7 +325,11 @@ let loading = Promise.resolve();
 
 async function loadAll(fresh = new Set()) {
   const base = `/api/agreements/${encodeURIComponent(id)}`;
-  const [agreement, entries] = await Promise.all([getJson(base), getAll(`${base}/timeline?limit=1000`)]);
+  const [agreement, entries] = await Promise.all([
+    getJson(base),
+    getAll(`${base}/timeline?limit=1000`),
+    loadStateNames(),
+  ]);
   renderStatus(agreement);
   timeline.show(entries, agreement, fresh);
   renderEvents(entries, fresh);

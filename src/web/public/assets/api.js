@@ -1,3 +1,4 @@
+import { setStateNames } from './format.js';
 import { currentKey, requireSignIn } from './session.js';
 
 /** A refusal from the API, with its RFC 9457 problem when there is one. */
@@ -57,6 +58,20 @@ export async function acceptedProvisions() {
   const document = await response.json();
   const provisions = document?.components?.schemas?.ProposeAgreementRequest?.properties?.provisions;
   return provisions?.items?.enum ?? [];
+}
+
+let stateNames;
+
+/** Loads the states' names once (GET /api/states, any key may read it); a failure is retried next time. */
+export function loadStateNames() {
+  stateNames ??= getJson('/api/states').then(
+    (body) => setStateNames(body?.items ?? []),
+    (error) => {
+      stateNames = undefined;
+      throw error;
+    },
+  );
+  return stateNames;
 }
 
 /** Like getJson, but a 404 (a route this server does not have yet) answers undefined. */

@@ -126,54 +126,18 @@ export function laneOf(type) {
   return LANES.find((lane) => lane.types.includes(type)) ?? LANES[0];
 }
 
-/** Names for the party codes people meet most often; any other code is shown as it is. */
-const PARTY_NAMES = {
-  ALB: 'Albania',
-  AUS: 'Australia',
-  BEL: 'Belgium',
-  BGR: 'Bulgaria',
-  CAN: 'Canada',
-  CHN: 'China',
-  CZE: 'Czechia',
-  DEU: 'Germany',
-  DNK: 'Denmark',
-  ESP: 'Spain',
-  EST: 'Estonia',
-  FIN: 'Finland',
-  FRA: 'France',
-  GBR: 'United Kingdom',
-  GRC: 'Greece',
-  HRV: 'Croatia',
-  HUN: 'Hungary',
-  IND: 'India',
-  ISL: 'Iceland',
-  ITA: 'Italy',
-  JPN: 'Japan',
-  KOR: 'South Korea',
-  LTU: 'Lithuania',
-  LUX: 'Luxembourg',
-  LVA: 'Latvia',
-  MKD: 'North Macedonia',
-  MNE: 'Montenegro',
-  NLD: 'Netherlands',
-  NOR: 'Norway',
-  NZL: 'New Zealand',
-  PHL: 'Philippines',
-  POL: 'Poland',
-  PRT: 'Portugal',
-  ROU: 'Romania',
-  RUS: 'Russia',
-  SVK: 'Slovakia',
-  SVN: 'Slovenia',
-  SWE: 'Sweden',
-  THA: 'Thailand',
-  TUR: 'Türkiye',
-  TWN: 'Taiwan',
-  UKR: 'Ukraine',
-  USA: 'United States',
-};
+/**
+ * The states' names, from the server's registry (GET /api/states, loaded once by loadStateNames in
+ * api.js): the page keeps no list of its own. Until they are loaded, or for a code the registry does
+ * not know, a code is shown as it is.
+ */
+const STATE_NAMES = new Map();
 
-export const partyName = (code) => PARTY_NAMES[code];
+export function setStateNames(states) {
+  for (const { code, name } of states) STATE_NAMES.set(code, name);
+}
+
+export const partyName = (code) => STATE_NAMES.get(code);
 
 export function plural(count, one, many = `${one}s`) {
   return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;

@@ -1,4 +1,4 @@
-import { acceptedProvisions, ApiError, getJson } from './api.js';
+import { acceptedProvisions, ApiError, getJson, loadStateNames } from './api.js';
 import { $, h, replace } from './dom.js';
 import { formatDate, plural, STATUS_LABELS, words } from './format.js';
 import { partyChips, showNotice, statusBadge } from './widgets.js';
@@ -93,7 +93,10 @@ async function load({ append = false } = {}) {
   showNotice($('#notice'), undefined);
   $('#agreements').setAttribute('aria-busy', 'true');
   try {
-    const page = await getJson(`/api/agreements?${params}`, { signal: controller.signal });
+    const [page] = await Promise.all([
+      getJson(`/api/agreements?${params}`, { signal: controller.signal }),
+      loadStateNames(),
+    ]);
     if (!append) rows.replaceChildren();
     rows.append(...page.items.map(row));
     nextCursor = page.nextCursor;

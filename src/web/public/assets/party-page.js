@@ -1,4 +1,4 @@
-import { ApiError, getAll, getOptional } from './api.js';
+import { ApiError, getAll, getOptional, loadStateNames } from './api.js';
 import { $, h, replace } from './dom.js';
 import { formatDate, partyName, plural, STATUS_LABELS, words } from './format.js';
 import { startSession } from './session.js';
@@ -108,6 +108,7 @@ function renderContributions(totals) {
 }
 
 async function load() {
+  await loadStateNames();
   const name = partyName(code);
   document.title = `${name ?? code} · Treaty Ledger`;
   replace($('#title'), name ?? code, name ? h('span', { class: 'code' }, ` ${code}`) : '');
