@@ -112,6 +112,11 @@ describe('GET /docs-json', () => {
       });
     }
     for (const type of [
+      'ReservationMade',
+      'DeclarationMade',
+      'ObjectionMade',
+      'ReservationWithdrawn',
+      'ProvisionalApplicationStarted',
       'AgreementRatified',
       'ExerciseHeld',
       'ReviewConducted',
@@ -130,6 +135,26 @@ describe('GET /docs-json', () => {
     ]) {
       await record(id, example(type));
     }
+    // A succession needs its predecessor among the parties: an agreement of its own (not an example).
+    const succession = example('SuccessionNotified');
+    const predecessor: string = succession.data.predecessor;
+    expect(
+      (
+        await http.post('/api/agreements', {
+          ...proposeExample,
+          id: 'example-succession',
+          parties: ['FRA', predecessor],
+        })
+      ).status,
+    ).toBe(201);
+    for (const party of ['FRA', predecessor]) {
+      await record('example-succession', {
+        type: 'AgreementSigned',
+        occurredOn: succession.occurredOn,
+        data: { party },
+      });
+    }
+    await record('example-succession', succession);
     expect([...accepted].sort()).toEqual([...EVENT_TYPES].sort());
     expect((await http.get(`/api/agreements/${id}`)).body.status).toBe('terminated');
   });

@@ -23,6 +23,12 @@ export const COMMAND_FOR = {
   AgreementSuspended: 'SuspendAgreement',
   AgreementResumed: 'ResumeAgreement',
   AgreementRenewed: 'RenewAgreement',
+  ReservationMade: 'MakeReservation',
+  ReservationWithdrawn: 'WithdrawReservation',
+  DeclarationMade: 'MakeDeclaration',
+  ObjectionMade: 'MakeObjection',
+  ProvisionalApplicationStarted: 'StartProvisionalApplication',
+  SuccessionNotified: 'NotifySuccession',
   AgreementTerminated: 'TerminateAgreement',
 } as const satisfies Record<AgreementEventType, string>;
 

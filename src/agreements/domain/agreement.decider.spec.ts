@@ -101,6 +101,17 @@ const SAMPLE: { [T in Recordable]: EventData<T> } = {
   AgreementResumed: { reason: 'Constitutional order restored' },
   AgreementRenewed: { newTermEndsOn: '2036-11-20' },
   AgreementTerminated: { reason: 'superseded', supersededBy: 'usa-jpn-2027' },
+  ReservationMade: {
+    party: 'JPN',
+    text: 'Article 5 covers only territories Japan administers',
+    articles: ['5'],
+  },
+  // Needs a reservation to withdraw: its own tests below.
+  ReservationWithdrawn: { party: 'JPN', reservationId: 'JPN-1' },
+  DeclarationMade: { party: 'USA', text: 'Article 6 includes forces afloat' },
+  ObjectionMade: { party: 'USA', toParty: 'JPN', text: 'Incompatible with the object and purpose' },
+  ProvisionalApplicationStarted: { party: 'JPN' },
+  SuccessionNotified: { party: 'KOR', predecessor: 'JPN' },
 };
 
 const sampleCommand = (type: Recordable) => cmd(type, SAMPLE[type]);
@@ -115,6 +126,11 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'AgreementRatified',
     'MilestoneMet',
     'AgreementTerminated',
+    'ReservationMade',
+    'ReservationWithdrawn',
+    'DeclarationMade',
+    'ObjectionMade',
+    'ProvisionalApplicationStarted',
   ],
   signed: [
     'ExerciseHeld',
@@ -129,6 +145,12 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'ConsultationHeld',
     'ContributionRecorded',
     'AgreementTerminated',
+    'ReservationMade',
+    'ReservationWithdrawn',
+    'DeclarationMade',
+    'ObjectionMade',
+    'ProvisionalApplicationStarted',
+    'SuccessionNotified',
   ],
   in_force: [
     'ExerciseHeld',
@@ -144,6 +166,11 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'AgreementSuspended',
     'AgreementRenewed',
     'AgreementTerminated',
+    'ReservationMade',
+    'ReservationWithdrawn',
+    'DeclarationMade',
+    'ObjectionMade',
+    'SuccessionNotified',
   ],
   suspended: [
     'ReviewConducted',
@@ -152,6 +179,8 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'ConsultationHeld',
     'AgreementResumed',
     'AgreementTerminated',
+    'ReservationWithdrawn',
+    'SuccessionNotified',
   ],
 };
 
@@ -173,6 +202,7 @@ const REFUSED_WHEN: Record<OpenStatus, Partial<Record<Recordable, string>>> = {
     AgreementSuspended: 'AgreementNotSigned',
     AgreementResumed: 'AgreementNotSigned',
     AgreementRenewed: 'AgreementNotSigned',
+    SuccessionNotified: 'AgreementNotSigned',
   },
   signed: {
     AgreementSigned: 'AgreementAlreadySigned',
@@ -184,6 +214,7 @@ const REFUSED_WHEN: Record<OpenStatus, Partial<Record<Recordable, string>>> = {
     AgreementSigned: 'AgreementAlreadySigned',
     AgreementEnteredIntoForce: 'AgreementAlreadyInForce',
     AgreementResumed: 'AgreementNotSuspended',
+    ProvisionalApplicationStarted: 'AgreementAlreadyInForce',
   },
   suspended: {
     AgreementSigned: 'AgreementAlreadySigned',
@@ -196,6 +227,10 @@ const REFUSED_WHEN: Record<OpenStatus, Partial<Record<Recordable, string>>> = {
     ContributionRecorded: 'AgreementSuspended',
     AgreementSuspended: 'AgreementSuspended',
     AgreementRenewed: 'AgreementSuspended',
+    ReservationMade: 'AgreementSuspended',
+    DeclarationMade: 'AgreementSuspended',
+    ObjectionMade: 'AgreementSuspended',
+    ProvisionalApplicationStarted: 'AgreementSuspended',
   },
 };
 
@@ -254,7 +289,7 @@ describe('decide', () => {
   });
 
   describe('when proposed', () => {
-    statusTable('proposed', ['MilestoneMet']);
+    statusTable('proposed', ['MilestoneMet', 'ReservationWithdrawn']);
 
     it('lets MilestoneMet past the status check, but no milestone can exist yet: MilestoneNotFound', () => {
       given(HALF_SIGNED).when(sampleCommand('MilestoneMet')).thenThrows('MilestoneNotFound');
@@ -353,7 +388,7 @@ describe('decide', () => {
   });
 
   describe('when signed', () => {
-    statusTable('signed');
+    statusTable('signed', ['ReservationWithdrawn']);
 
     it('refuses an exercise with a non-party participant with NotAParty', () => {
       const error = given(SIGNED)
@@ -431,7 +466,7 @@ describe('decide', () => {
   });
 
   describe('when in force', () => {
-    statusTable('in_force');
+    statusTable('in_force', ['ReservationWithdrawn']);
 
     it('refuses a renewal ending before it was agreed with DateOutOfOrder', () => {
       const error = given(IN_FORCE)
@@ -487,7 +522,7 @@ describe('decide', () => {
   });
 
   describe('when suspended', () => {
-    statusTable('suspended');
+    statusTable('suspended', ['ReservationWithdrawn']);
 
     it('is back in force once resumed', () => {
       const state = given(SUSPENDED)
@@ -542,5 +577,124 @@ describe('decideAll', () => {
     expect(() =>
       decideAll([cmd('AgreementProposed', PROPOSAL, PROPOSED_ON), cmd('AgreementEnteredIntoForce', {})]),
     ).toThrow(expect.objectContaining({ code: 'AgreementNotSigned' }));
+  });
+});
+
+describe('per-party treaty actions', () => {
+  const RESERVED = [
+    ...IN_FORCE,
+    ev('ReservationMade', '2026-04-01', {
+      party: 'JPN',
+      text: 'Article 5 covers only territories Japan administers',
+    }),
+  ];
+
+  it('numbers a reservation without an id by its party: JPN-1, JPN-2, and shows it per party in the state', () => {
+    const state = given(RESERVED)
+      .when(cmd('ReservationMade', { party: 'JPN', text: 'A second one', articles: ['6'] }))
+      .then([ev('ReservationMade', ON, { party: 'JPN', text: 'A second one', articles: ['6'] })]);
+    expect(asAgreement(state).partyActions?.JPN?.reservations).toEqual([
+      {
+        reservationId: 'JPN-1',
+        text: 'Article 5 covers only territories Japan administers',
+        madeOn: '2026-04-01',
+      },
+      { reservationId: 'JPN-2', text: 'A second one', articles: ['6'], madeOn: ON },
+    ]);
+  });
+
+  it('refuses a reservation id the party has already used with ReservationAlreadyMade', () => {
+    given(RESERVED)
+      .when(cmd('ReservationMade', { party: 'JPN', text: 'Again', reservationId: 'JPN-1' }))
+      .thenThrows('ReservationAlreadyMade');
+  });
+
+  it('refuses a reservation by a non-party with NotAParty', () => {
+    given(RESERVED)
+      .when(cmd('ReservationMade', { party: 'AUS', text: 'Not ours' }))
+      .thenThrows('NotAParty');
+  });
+
+  it('withdraws a reservation, once: ReservationNotFound, ReservationAlreadyWithdrawn', () => {
+    const state = given(RESERVED)
+      .when(cmd('ReservationWithdrawn', { party: 'JPN', reservationId: 'JPN-1' }))
+      .then([ev('ReservationWithdrawn', ON, { party: 'JPN', reservationId: 'JPN-1' })]);
+    expect(asAgreement(state).partyActions?.JPN?.reservations?.[0]).toMatchObject({ withdrawnOn: ON });
+    given([...RESERVED, ev('ReservationWithdrawn', ON, { party: 'JPN', reservationId: 'JPN-1' })])
+      .when(cmd('ReservationWithdrawn', { party: 'JPN', reservationId: 'JPN-1' }))
+      .thenThrows('ReservationAlreadyWithdrawn');
+    given(RESERVED)
+      .when(cmd('ReservationWithdrawn', { party: 'USA', reservationId: 'JPN-1' }))
+      .thenThrows('ReservationNotFound');
+  });
+
+  it('records an objection to a party, or to one of its reservations; an unknown reservation is ReservationNotFound', () => {
+    const state = given(RESERVED)
+      .when(
+        cmd('ObjectionMade', { party: 'USA', toParty: 'JPN', reservationId: 'JPN-1', text: 'Incompatible' }),
+      )
+      .then([
+        ev('ObjectionMade', ON, {
+          party: 'USA',
+          toParty: 'JPN',
+          reservationId: 'JPN-1',
+          text: 'Incompatible',
+        }),
+      ]);
+    expect(asAgreement(state).partyActions?.USA?.objections).toEqual([
+      { toParty: 'JPN', reservationId: 'JPN-1', text: 'Incompatible', madeOn: ON },
+    ]);
+    given(RESERVED)
+      .when(cmd('ObjectionMade', { party: 'USA', toParty: 'JPN', reservationId: 'JPN-9', text: 'No such' }))
+      .thenThrows('ReservationNotFound');
+    given(RESERVED)
+      .when(cmd('ObjectionMade', { party: 'USA', toParty: 'AUS', text: 'Not a party' }))
+      .thenThrows('NotAParty');
+  });
+
+  it('records a declaration per party', () => {
+    const state = given(IN_FORCE)
+      .when(cmd('DeclarationMade', { party: 'USA', text: 'Understanding on Article 6' }))
+      .then([ev('DeclarationMade', ON, { party: 'USA', text: 'Understanding on Article 6' })]);
+    expect(asAgreement(state).partyActions?.USA?.declarations).toEqual([
+      { text: 'Understanding on Article 6', madeOn: ON },
+    ]);
+  });
+
+  it('applies provisionally before entry into force, once per party', () => {
+    const state = given(SIGNED)
+      .when(cmd('ProvisionalApplicationStarted', { party: 'JPN' }))
+      .then([ev('ProvisionalApplicationStarted', ON, { party: 'JPN' })]);
+    expect(asAgreement(state).partyActions?.JPN?.provisionallyApplyingSince).toBe(ON);
+    given([...SIGNED, ev('ProvisionalApplicationStarted', '2026-02-20', { party: 'JPN' })])
+      .when(cmd('ProvisionalApplicationStarted', { party: 'JPN' }))
+      .thenThrows('ProvisionalApplicationAlreadyStarted');
+  });
+
+  it('a successor takes its predecessor’s place, signature and ratification from the day of its notification', () => {
+    const history = [
+      ...IN_FORCE,
+      ev('AgreementRatified', '2026-02-20', { party: 'JPN', instrument: 'ratification' }),
+    ];
+    const state = asAgreement(
+      given(history)
+        .when(cmd('SuccessionNotified', { party: 'KOR', predecessor: 'JPN' }))
+        .then([ev('SuccessionNotified', ON, { party: 'KOR', predecessor: 'JPN' })]),
+    );
+    expect(state.parties).toEqual(['USA', 'KOR']);
+    expect(state.status).toBe('in_force');
+    expect(state.formerParties).toEqual([{ party: 'JPN', withdrawnOn: ON, reason: 'succeeded by KOR' }]);
+    expect(state.signatures.KOR).toBe('2026-02-15');
+    expect(state.ratifications.KOR).toEqual({ instrument: 'ratification', on: '2026-02-20' });
+    expect(state.partyActions?.KOR?.successorTo).toEqual({ predecessor: 'JPN', on: ON });
+  });
+
+  it('refuses a succession to a non-party (NotAParty) or by a state already a party (AlreadyAParty)', () => {
+    given(IN_FORCE)
+      .when(cmd('SuccessionNotified', { party: 'KOR', predecessor: 'AUS' }))
+      .thenThrows('NotAParty');
+    given(IN_FORCE)
+      .when(cmd('SuccessionNotified', { party: 'USA', predecessor: 'JPN' }))
+      .thenThrows('AlreadyAParty');
   });
 });

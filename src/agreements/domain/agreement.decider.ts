@@ -28,6 +28,12 @@ const ALLOWED_IN: Record<Exclude<AgreementEventType, 'AgreementProposed'>, reado
   AgreementSuspended: ['in_force'],
   AgreementResumed: ['suspended'],
   AgreementRenewed: ['in_force'],
+  ReservationMade: ['proposed', 'signed', 'in_force'],
+  ReservationWithdrawn: OPEN_STATUSES,
+  DeclarationMade: ['proposed', 'signed', 'in_force'],
+  ObjectionMade: ['proposed', 'signed', 'in_force'],
+  ProvisionalApplicationStarted: ['proposed', 'signed'],
+  SuccessionNotified: ['signed', 'in_force', 'suspended'],
   AgreementTerminated: OPEN_STATUSES,
 };
 
@@ -84,6 +90,28 @@ function decideFor(
       return event(command);
     case 'TerminateAgreement':
       requireStatus(a, command.eventType);
+      return event(command);
+    case 'MakeReservation':
+      return makeReservation(command, a);
+    case 'WithdrawReservation':
+      return withdrawReservation(command, a);
+    case 'MakeDeclaration':
+      requireStatus(a, command.eventType);
+      requireParty(a, command.data.party, 'data.party');
+      return event(command);
+    case 'MakeObjection':
+      return makeObjection(command, a);
+    case 'StartProvisionalApplication':
+      requireStatus(a, command.eventType);
+      requireParty(a, command.data.party, 'data.party');
+      if (a.partyActions?.[command.data.party]?.provisionallyApplyingSince !== undefined) {
+        throw E.provisionalApplicationStarted(command.data.party);
+      }
+      return event(command);
+    case 'NotifySuccession':
+      requireStatus(a, command.eventType);
+      requireParty(a, command.data.predecessor, 'data.predecessor');
+      if (a.parties.includes(command.data.party)) throw E.alreadyAParty(command.data.party);
       return event(command);
     default: {
       const _exhaustive: never = command;
@@ -154,6 +182,40 @@ function meetMilestone(c: CommandOfType<'MeetMilestone'>, a: Agreement): Agreeme
   return event(c);
 }
 
+function makeReservation(c: CommandOfType<'MakeReservation'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  requireParty(a, c.data.party, 'data.party');
+  const id = c.data.reservationId;
+  if (id !== undefined && reservationsOf(a, c.data.party).some((r) => r.reservationId === id)) {
+    throw E.reservationExists(c.data.party, id);
+  }
+  return event(c);
+}
+
+function withdrawReservation(c: CommandOfType<'WithdrawReservation'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  const { party, reservationId } = c.data;
+  const reservation = reservationsOf(a, party).find((r) => r.reservationId === reservationId);
+  if (!reservation) throw E.reservationNotFound(party, reservationId);
+  if (reservation.withdrawnOn !== undefined) throw E.reservationAlreadyWithdrawn(party, reservationId);
+  return event(c);
+}
+
+function makeObjection(c: CommandOfType<'MakeObjection'>, a: Agreement): AgreementEvent {
+  requireStatus(a, c.eventType);
+  requireParty(a, c.data.party, 'data.party');
+  requireParty(a, c.data.toParty, 'data.toParty');
+  const id = c.data.reservationId;
+  if (id !== undefined) {
+    const reservation = reservationsOf(a, c.data.toParty).find((r) => r.reservationId === id);
+    if (!reservation) throw E.reservationNotFound(c.data.toParty, id);
+    if (reservation.withdrawnOn !== undefined) throw E.reservationAlreadyWithdrawn(c.data.toParty, id);
+  }
+  return event(c);
+}
+
+const reservationsOf = (a: Agreement, party: string) => a.partyActions?.[party]?.reservations ?? [];
+
 function requireStatus(a: Agreement, type: keyof typeof ALLOWED_IN): void {
   const allowed = ALLOWED_IN[type];
   const status = a.status as OpenStatus;
@@ -161,7 +223,12 @@ function requireStatus(a: Agreement, type: keyof typeof ALLOWED_IN): void {
   if (status === 'proposed') throw E.notSigned(type);
   if (allowed.length === 1 && allowed[0] === 'proposed') throw E.alreadySigned(type);
   if (allowed.length === 1 && allowed[0] === 'suspended') throw E.notSuspended(type);
-  if (status === 'in_force' && type === 'AgreementEnteredIntoForce') throw E.alreadyInForce();
+  if (
+    status === 'in_force' &&
+    (type === 'AgreementEnteredIntoForce' || type === 'ProvisionalApplicationStarted')
+  ) {
+    throw E.alreadyInForce();
+  }
   if (status === 'suspended') throw E.suspended(type);
   throw E.notInForce(type, status);
 }

@@ -47,6 +47,22 @@ export const AgreementErrors = {
   partyAlreadyRatified: (party: string) =>
     conflict('PartyAlreadyRatified', `${party} has already ratified the agreement`, 'data.party'),
   alreadyAParty: (party: string) => conflict('AlreadyAParty', `${party} is already a party`, 'data.party'),
+  reservationExists: (party: string, id: string) =>
+    conflict('ReservationAlreadyMade', `${party} has already made reservation ${id}`, 'data.reservationId'),
+  reservationNotFound: (party: string, id: string) =>
+    conflict('ReservationNotFound', `${party} has made no reservation ${id}`, 'data.reservationId'),
+  reservationAlreadyWithdrawn: (party: string, id: string) =>
+    conflict(
+      'ReservationAlreadyWithdrawn',
+      `${party} has already withdrawn reservation ${id}`,
+      'data.reservationId',
+    ),
+  provisionalApplicationStarted: (party: string) =>
+    conflict(
+      'ProvisionalApplicationAlreadyStarted',
+      `${party} already applies the agreement provisionally`,
+      'data.party',
+    ),
   milestoneExists: (id: string) =>
     conflict('MilestoneAlreadyCommitted', `Milestone ${id} has already been committed`, 'data.milestoneId'),
   milestoneNotFound: (id: string) =>

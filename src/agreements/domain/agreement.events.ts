@@ -17,6 +17,10 @@ const provisions = z
   .max(50)
   .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a provision' });
 const objectives = z.array(text(500)).max(50);
+/** Names a reservation within its party's: given by the client, or `<party>-<n>` in the order made. */
+const reservationId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  message: 'must be 1-64 letters, digits, dots, dashes or underscores',
+});
 
 export const eventDataSchemas = {
   AgreementProposed: z.strictObject({
@@ -98,6 +102,30 @@ export const eventDataSchemas = {
   AgreementSuspended: z.strictObject({ reason: text(1000) }),
   AgreementResumed: z.strictObject({ reason: text(1000) }),
   AgreementRenewed: z.strictObject({ newTermEndsOn: isoDate }),
+  // Per-party treaty actions (UN Treaty Handbook; Vienna Convention 1969 arts. 2, 19–23, 25; 1978 on succession).
+  ReservationMade: z.strictObject({
+    party: partyCode,
+    text: text(4000),
+    articles: z.array(text(50)).min(1).max(100).optional(),
+    reservationId: reservationId.optional(),
+  }),
+  ReservationWithdrawn: z.strictObject({ party: partyCode, reservationId }),
+  DeclarationMade: z.strictObject({ party: partyCode, text: text(4000) }),
+  ObjectionMade: z
+    .strictObject({
+      party: partyCode,
+      toParty: partyCode,
+      reservationId: reservationId.optional(),
+      text: text(4000),
+    })
+    .refine((d) => d.toParty !== d.party, { message: 'must not be the objecting party', path: ['toParty'] }),
+  ProvisionalApplicationStarted: z.strictObject({ party: partyCode }),
+  SuccessionNotified: z
+    .strictObject({ party: partyCode, predecessor: partyCode })
+    .refine((d) => d.predecessor !== d.party, {
+      message: 'must not be the successor',
+      path: ['predecessor'],
+    }),
   AgreementTerminated: z.strictObject({
     reason: z.enum(['expired', 'mutual_consent', 'superseded', 'denounced']),
     supersededBy: agreementId.optional(),
@@ -160,5 +188,24 @@ export const EVENT_EXAMPLES: { [T in AgreementEventType]: EventData<T> } = {
   AgreementSuspended: { reason: 'Coup d’état in a member state' },
   AgreementResumed: { reason: 'Constitutional order restored' },
   AgreementRenewed: { newTermEndsOn: '2035-06-30' },
+  ReservationMade: {
+    party: 'JPN',
+    text: 'Article 5 applies only to territories under the administration of Japan',
+    articles: ['5'],
+    reservationId: 'JPN-1',
+  },
+  ReservationWithdrawn: { party: 'JPN', reservationId: 'JPN-1' },
+  DeclarationMade: {
+    party: 'USA',
+    text: 'The United States understands Article 6 to include its forces afloat',
+  },
+  ObjectionMade: {
+    party: 'USA',
+    toParty: 'JPN',
+    reservationId: 'JPN-1',
+    text: 'The reservation is incompatible with the object and purpose of the treaty',
+  },
+  ProvisionalApplicationStarted: { party: 'JPN' },
+  SuccessionNotified: { party: 'CZE', predecessor: 'COW-CZE' },
   AgreementTerminated: { reason: 'superseded', supersededBy: 'usa-jpn-1960' },
 };

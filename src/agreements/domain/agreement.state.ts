@@ -59,7 +59,25 @@ export interface Agreement {
   milestones: Record<string, Milestone>;
   /** party → "category:unit" → total amount. */
   contributions: Record<PartyCode, Record<string, number>>;
+  /** Reservations, declarations, objections, provisional application and succession, per party. */
+  partyActions?: Record<PartyCode, PartyActions>;
   lastEventOn: IsoDate;
+}
+
+/** What one party has declared, reserved, objected to or started under the agreement (absent: nothing). */
+export interface PartyActions {
+  reservations?: {
+    reservationId: string;
+    text: string;
+    articles?: string[];
+    madeOn: IsoDate;
+    withdrawnOn?: IsoDate;
+  }[];
+  declarations?: { text: string; madeOn: IsoDate }[];
+  objections?: { toParty: PartyCode; reservationId?: string; text: string; madeOn: IsoDate }[];
+  provisionallyApplyingSince?: IsoDate;
+  /** This party took the predecessor's place by a notification of succession. */
+  successorTo?: { predecessor: PartyCode; on: IsoDate };
 }
 
 export type AgreementState = { status: 'none' } | Agreement;
@@ -231,6 +249,54 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     }
     case 'AgreementRenewed':
       return { ...a, renewedUntil: event.data.newTermEndsOn };
+    case 'ReservationMade': {
+      const { party, text, articles, reservationId } = event.data;
+      const made = actionsOf(a, party).reservations ?? [];
+      const reservation = {
+        reservationId: reservationId ?? `${party}-${made.length + 1}`,
+        text,
+        ...(articles ? { articles: [...articles] } : {}),
+        madeOn: on,
+      };
+      return withActions(a, party, { reservations: [...made, reservation] });
+    }
+    case 'ReservationWithdrawn': {
+      const { party, reservationId } = event.data;
+      const reservations = (actionsOf(a, party).reservations ?? []).map((r) =>
+        r.reservationId === reservationId && r.withdrawnOn === undefined ? { ...r, withdrawnOn: on } : r,
+      );
+      return withActions(a, party, { reservations });
+    }
+    case 'DeclarationMade': {
+      const { party, text } = event.data;
+      return withActions(a, party, {
+        declarations: [...(actionsOf(a, party).declarations ?? []), { text, madeOn: on }],
+      });
+    }
+    case 'ObjectionMade': {
+      const { party, toParty, reservationId, text } = event.data;
+      const objection = { toParty, ...(reservationId ? { reservationId } : {}), text, madeOn: on };
+      return withActions(a, party, { objections: [...(actionsOf(a, party).objections ?? []), objection] });
+    }
+    case 'ProvisionalApplicationStarted':
+      return withActions(a, event.data.party, { provisionallyApplyingSince: on });
+    case 'SuccessionNotified': {
+      // The successor takes the predecessor's place (and its signature and ratification) from that day.
+      const { party, predecessor } = event.data;
+      const { [predecessor]: signedOn } = a.signatures;
+      const { [predecessor]: ratified } = a.ratifications;
+      const next: Agreement = {
+        ...a,
+        parties: a.parties.map((p) => (p === predecessor ? party : p)),
+        formerParties: [
+          ...a.formerParties,
+          { party: predecessor, withdrawnOn: on, reason: `succeeded by ${party}` },
+        ],
+        signatures: { ...a.signatures, [party]: signedOn ?? on },
+        ...(ratified ? { ratifications: { ...a.ratifications, [party]: ratified } } : {}),
+      };
+      return withActions(next, party, { successorTo: { predecessor, on } });
+    }
     case 'AgreementTerminated':
       return {
         ...a,
@@ -244,6 +310,12 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       return _exhaustive;
     }
   }
+}
+
+const actionsOf = (a: Agreement, party: string): PartyActions => a.partyActions?.[party] ?? {};
+
+function withActions(a: Agreement, party: string, change: Partial<PartyActions>): Agreement {
+  return { ...a, partyActions: { ...a.partyActions, [party]: { ...actionsOf(a, party), ...change } } };
 }
 
 export const fold = (events: Iterable<AgreementEvent & { streamId?: string }>, from = initialState()) => {

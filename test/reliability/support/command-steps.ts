@@ -37,6 +37,12 @@ const weighted: [AgreementEventType, number][] = [
   ['AgreementRenewed', 1],
   ['AgreementTerminated', 1],
   ['AgreementProposed', 1],
+  ['ReservationMade', 1],
+  ['ReservationWithdrawn', 1],
+  ['DeclarationMade', 1],
+  ['ObjectionMade', 1],
+  ['ProvisionalApplicationStarted', 1],
+  ['SuccessionNotified', 1],
 ];
 
 export const step: fc.Arbitrary<Step> = fc.record({
@@ -120,6 +126,29 @@ export function dataOf(s: Step, parties: number): Record<string, unknown> {
       return { newTermEndsOn: later };
     case 'AgreementTerminated':
       return { reason: ['expired', 'mutual_consent', 'superseded', 'denounced'][s.choice]! };
+    case 'ReservationMade':
+      return {
+        party,
+        text: `Reservation ${s.choice}`,
+        ...(s.choice === 1 ? { articles: [`${s.other + 1}`] } : {}),
+      };
+    case 'ReservationWithdrawn':
+      return { party, reservationId: `${party}-${s.milestone + 1}` };
+    case 'DeclarationMade':
+      return { party, text: `Declaration ${s.choice}` };
+    case 'ObjectionMade': {
+      const toParty = STEP_PARTIES[s.other]!;
+      return {
+        party,
+        toParty,
+        text: `Objection ${s.choice}`,
+        ...(s.choice === 1 ? { reservationId: `${toParty}-1` } : {}),
+      };
+    }
+    case 'ProvisionalApplicationStarted':
+      return { party };
+    case 'SuccessionNotified':
+      return { party: STEP_PARTIES[s.other]!, predecessor: party };
   }
 }
 

@@ -44,6 +44,24 @@ export function summarize(event: AgreementEvent): string {
       return `Resumed: ${event.data.reason}`;
     case 'AgreementRenewed':
       return `Renewed until ${event.data.newTermEndsOn}`;
+    case 'ReservationMade':
+      return `${event.data.party} made a reservation${
+        event.data.articles
+          ? ` to article${event.data.articles.length > 1 ? 's' : ''} ${list(event.data.articles)}`
+          : ''
+      }: ${event.data.text}`;
+    case 'ReservationWithdrawn':
+      return `${event.data.party} withdrew its reservation ${event.data.reservationId}`;
+    case 'DeclarationMade':
+      return `${event.data.party} declared: ${event.data.text}`;
+    case 'ObjectionMade':
+      return `${event.data.party} objected to ${
+        event.data.reservationId ? `reservation ${event.data.reservationId} of ` : ''
+      }${event.data.toParty}: ${event.data.text}`;
+    case 'ProvisionalApplicationStarted':
+      return `${event.data.party} began applying the agreement provisionally`;
+    case 'SuccessionNotified':
+      return `${event.data.party} notified its succession to ${event.data.predecessor}`;
     case 'AgreementTerminated':
       return `Terminated (${words(event.data.reason)})${event.data.supersededBy ? `, superseded by ${event.data.supersededBy}` : ''}`;
     default: {

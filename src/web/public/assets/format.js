@@ -76,6 +76,12 @@ export const EVENT_LABELS = {
   MilestoneCommitted: 'Milestone committed',
   MilestoneMet: 'Milestone met',
   ContributionRecorded: 'Contribution',
+  ReservationMade: 'Reservation',
+  ReservationWithdrawn: 'Reservation withdrawn',
+  DeclarationMade: 'Declaration',
+  ObjectionMade: 'Objection',
+  ProvisionalApplicationStarted: 'Provisional application',
+  SuccessionNotified: 'Succession',
 };
 
 export const eventLabel = (type) => EVENT_LABELS[type] ?? type.replace(/([a-z])([A-Z])/g, '$1 $2');
@@ -107,6 +113,20 @@ export const LANES = [
     types: ['ReviewConducted', 'ConsultationHeld'],
   },
   { id: 'amendments', label: 'Amendments', short: 'Amend.', types: ['AgreementAmended'] },
+  {
+    id: 'party-actions',
+    label: 'Reservations & declarations',
+    short: 'Reserv.',
+    types: [
+      'ReservationMade',
+      'ReservationWithdrawn',
+      'DeclarationMade',
+      'ObjectionMade',
+      'ProvisionalApplicationStarted',
+      'SuccessionNotified',
+    ],
+    optional: true,
+  },
   {
     id: 'milestones',
     label: 'Milestones',
