@@ -131,6 +131,7 @@ describe('GET /docs-json', () => {
       'AgreementSuspended',
       'AgreementResumed',
       'AgreementWithdrawn',
+      'WithdrawalRescinded',
       'AgreementTerminated',
     ]) {
       await record(id, example(type));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { fold } from '../../src/agreements/domain/agreement.state.js';
+import { fold, settle } from '../../src/agreements/domain/agreement.state.js';
+import { todayUtc } from '../../src/clock.js';
 import type { AgreementEvent } from '../../src/agreements/domain/agreement.events.js';
 import { startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
@@ -78,7 +79,10 @@ describe('domain properties through the application', () => {
           outcomes.accepted++;
           expect(after.events.map((e) => e.version)).toEqual(after.events.map((_, v) => v + 1));
           expect(after.events.length).toBe(before.events.length + batch.length);
-          const folded = JSON.parse(JSON.stringify(fold(after.events.map((e) => ({ ...e, streamId: id })))));
+          // As it stands today: notices of withdrawal whose day has come have taken effect.
+          const folded = JSON.parse(
+            JSON.stringify(settle(fold(after.events.map((e) => ({ ...e, streamId: id }))), todayUtc())),
+          );
           expect(after.status).toEqual({ ...folded, version: after.events.length });
         }
       }),

@@ -28,6 +28,7 @@ export const COMMAND_FOR = {
   DeclarationMade: 'MakeDeclaration',
   ObjectionMade: 'MakeObjection',
   ProvisionalApplicationStarted: 'StartProvisionalApplication',
+  WithdrawalRescinded: 'RescindWithdrawal',
   SuccessionNotified: 'NotifySuccession',
   AgreementTerminated: 'TerminateAgreement',
 } as const satisfies Record<AgreementEventType, string>;

@@ -112,6 +112,8 @@ const SAMPLE: { [T in Recordable]: EventData<T> } = {
   ObjectionMade: { party: 'USA', toParty: 'JPN', text: 'Incompatible with the object and purpose' },
   ProvisionalApplicationStarted: { party: 'JPN' },
   SuccessionNotified: { party: 'KOR', predecessor: 'JPN' },
+  // Needs a notice to rescind: its own tests below.
+  WithdrawalRescinded: { party: 'JPN' },
 };
 
 const sampleCommand = (type: Recordable) => cmd(type, SAMPLE[type]);
@@ -131,6 +133,7 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'DeclarationMade',
     'ObjectionMade',
     'ProvisionalApplicationStarted',
+    'WithdrawalRescinded',
   ],
   signed: [
     'ExerciseHeld',
@@ -151,6 +154,7 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'ObjectionMade',
     'ProvisionalApplicationStarted',
     'SuccessionNotified',
+    'WithdrawalRescinded',
   ],
   in_force: [
     'ExerciseHeld',
@@ -171,6 +175,7 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'DeclarationMade',
     'ObjectionMade',
     'SuccessionNotified',
+    'WithdrawalRescinded',
   ],
   suspended: [
     'ReviewConducted',
@@ -181,6 +186,7 @@ const ALLOWED_WHEN: Record<OpenStatus, Recordable[]> = {
     'AgreementTerminated',
     'ReservationWithdrawn',
     'SuccessionNotified',
+    'WithdrawalRescinded',
   ],
 };
 
@@ -289,7 +295,7 @@ describe('decide', () => {
   });
 
   describe('when proposed', () => {
-    statusTable('proposed', ['MilestoneMet', 'ReservationWithdrawn']);
+    statusTable('proposed', ['MilestoneMet', 'ReservationWithdrawn', 'WithdrawalRescinded']);
 
     it('lets MilestoneMet past the status check, but no milestone can exist yet: MilestoneNotFound', () => {
       given(HALF_SIGNED).when(sampleCommand('MilestoneMet')).thenThrows('MilestoneNotFound');
@@ -388,7 +394,7 @@ describe('decide', () => {
   });
 
   describe('when signed', () => {
-    statusTable('signed', ['ReservationWithdrawn']);
+    statusTable('signed', ['ReservationWithdrawn', 'WithdrawalRescinded']);
 
     it('refuses an exercise with a non-party participant with NotAParty', () => {
       const error = given(SIGNED)
@@ -466,7 +472,7 @@ describe('decide', () => {
   });
 
   describe('when in force', () => {
-    statusTable('in_force', ['ReservationWithdrawn']);
+    statusTable('in_force', ['ReservationWithdrawn', 'WithdrawalRescinded']);
 
     it('refuses a renewal ending before it was agreed with DateOutOfOrder', () => {
       const error = given(IN_FORCE)
@@ -522,7 +528,7 @@ describe('decide', () => {
   });
 
   describe('when suspended', () => {
-    statusTable('suspended', ['ReservationWithdrawn']);
+    statusTable('suspended', ['ReservationWithdrawn', 'WithdrawalRescinded']);
 
     it('is back in force once resumed', () => {
       const state = given(SUSPENDED)
@@ -696,5 +702,47 @@ describe('per-party treaty actions', () => {
     given(IN_FORCE)
       .when(cmd('SuccessionNotified', { party: 'USA', predecessor: 'JPN' }))
       .thenThrows('AlreadyAParty');
+  });
+});
+
+describe('notices of withdrawal', () => {
+  const NOTICE = [
+    ...IN_FORCE,
+    ev('AgreementWithdrawn', '2026-07-01', {
+      party: 'JPN',
+      effectiveOn: '2026-10-01',
+      reason: 'Policy change',
+    }),
+  ];
+
+  it('until the notice takes effect the party is still one: events before its day are recorded', () => {
+    given(NOTICE)
+      .when(cmd('ConsultationHeld', { level: 'working', topics: ['the notice'] }, '2026-09-30'))
+      .then([ev('ConsultationHeld', '2026-09-30', { level: 'working', topics: ['the notice'] })]);
+  });
+
+  it('from its day a bilateral agreement has ended: later events are refused with AgreementClosed', () => {
+    given(NOTICE)
+      .when(cmd('ConsultationHeld', { level: 'working', topics: ['too late'] }, '2026-10-01'))
+      .thenThrows('AgreementClosed');
+  });
+
+  it('a notice on record can be rescinded, and then nothing takes effect', () => {
+    const state = given(NOTICE)
+      .when(cmd('WithdrawalRescinded', { party: 'JPN', reason: 'Talks succeeded' }, '2026-08-01'))
+      .then([ev('WithdrawalRescinded', '2026-08-01', { party: 'JPN', reason: 'Talks succeeded' })]);
+    expect(asAgreement(state).pendingWithdrawals).toBeUndefined();
+    given([...NOTICE, ev('WithdrawalRescinded', '2026-08-01', { party: 'JPN' })])
+      .when(cmd('ConsultationHeld', { level: 'working', topics: ['still allies'] }, '2026-11-01'))
+      .then([ev('ConsultationHeld', '2026-11-01', { level: 'working', topics: ['still allies'] })]);
+  });
+
+  it('refuses a rescission without a notice on record with NoPendingWithdrawal', () => {
+    given(IN_FORCE)
+      .when(cmd('WithdrawalRescinded', { party: 'JPN' }))
+      .thenThrows('NoPendingWithdrawal');
+    given(NOTICE)
+      .when(cmd('WithdrawalRescinded', { party: 'USA' }))
+      .thenThrows('NoPendingWithdrawal');
   });
 });

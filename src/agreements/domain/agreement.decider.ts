@@ -6,6 +6,7 @@ import {
   initialState,
   isFinal,
   OPEN_STATUSES,
+  settle,
   type Agreement,
   type AgreementState,
   type OpenStatus,
@@ -33,6 +34,7 @@ const ALLOWED_IN: Record<Exclude<AgreementEventType, 'AgreementProposed'>, reado
   DeclarationMade: ['proposed', 'signed', 'in_force'],
   ObjectionMade: ['proposed', 'signed', 'in_force'],
   ProvisionalApplicationStarted: ['proposed', 'signed'],
+  WithdrawalRescinded: OPEN_STATUSES,
   SuccessionNotified: ['signed', 'in_force', 'suspended'],
   AgreementTerminated: OPEN_STATUSES,
 };
@@ -45,11 +47,14 @@ export function decide(command: AgreementCommand, state: AgreementState): Agreem
     return [event(command)];
   }
   if (state.status === 'none') throw E.notFound(command.agreementId);
-  if (isFinal(state.status)) throw E.closed(state.status);
-  if (command.occurredOn < state.proposedOn) {
-    throw E.dateBeforeProposal('occurredOn', command.occurredOn, state.proposedOn);
+  // Notices of withdrawal that have taken effect by the command's date count (a rescission looks
+  // at the notices as recorded: a notice on record can be rescinded, as the record says it was).
+  const seen = command.type === 'RescindWithdrawal' ? state : settle(state, command.occurredOn);
+  if (isFinal(seen.status)) throw E.closed(seen.status);
+  if (command.occurredOn < seen.proposedOn) {
+    throw E.dateBeforeProposal('occurredOn', command.occurredOn, seen.proposedOn);
   }
-  return [decideFor(command, state)];
+  return [decideFor(command, seen)];
 }
 
 function decideFor(
@@ -106,6 +111,12 @@ function decideFor(
       requireParty(a, command.data.party, 'data.party');
       if (a.partyActions?.[command.data.party]?.provisionallyApplyingSince !== undefined) {
         throw E.provisionalApplicationStarted(command.data.party);
+      }
+      return event(command);
+    case 'RescindWithdrawal':
+      requireStatus(a, command.eventType);
+      if (!(a.pendingWithdrawals ?? []).some((w) => w.party === command.data.party)) {
+        throw E.noPendingWithdrawal(command.data.party);
       }
       return event(command);
     case 'NotifySuccession':

@@ -57,6 +57,8 @@ export const AgreementErrors = {
       `${party} has already withdrawn reservation ${id}`,
       'data.reservationId',
     ),
+  noPendingWithdrawal: (party: string) =>
+    conflict('NoPendingWithdrawal', `${party} has no notice of withdrawal to rescind`, 'data.party'),
   provisionalApplicationStarted: (party: string) =>
     conflict(
       'ProvisionalApplicationAlreadyStarted',

@@ -120,6 +120,7 @@ export const eventDataSchemas = {
     })
     .refine((d) => d.toParty !== d.party, { message: 'must not be the objecting party', path: ['toParty'] }),
   ProvisionalApplicationStarted: z.strictObject({ party: partyCode }),
+  WithdrawalRescinded: z.strictObject({ party: partyCode, reason: text(1000).optional() }),
   SuccessionNotified: z
     .strictObject({ party: partyCode, predecessor: partyCode })
     .refine((d) => d.predecessor !== d.party, {
@@ -206,6 +207,7 @@ export const EVENT_EXAMPLES: { [T in AgreementEventType]: EventData<T> } = {
     text: 'The reservation is incompatible with the object and purpose of the treaty',
   },
   ProvisionalApplicationStarted: { party: 'JPN' },
+  WithdrawalRescinded: { party: 'JPN', reason: 'Notice of withdrawal rescinded after talks' },
   SuccessionNotified: { party: 'CZE', predecessor: 'COW-CZE' },
   AgreementTerminated: { reason: 'superseded', supersededBy: 'usa-jpn-1960' },
 };

@@ -7,7 +7,14 @@ import {
   type AgreementEventType,
   type EventData,
 } from './agreement.events.js';
-import { evolve, fold, initialState, type Agreement, type AgreementState } from './agreement.state.js';
+import {
+  evolve,
+  fold,
+  initialState,
+  type Agreement,
+  type AgreementState,
+  settle,
+} from './agreement.state.js';
 import { addMonths, daysBetween, isCalendarDate, type IsoDate } from './agreement.values.js';
 
 const ID = 'usa-jpn-2026';
@@ -113,7 +120,7 @@ describe('evolve', () => {
       expect(resumed.suspendedOn).toBeUndefined();
     });
 
-    it('ends a bilateral agreement when a party withdraws, on the day the withdrawal takes effect', () => {
+    it('a withdrawal announced for later is a notice: the party stays, the status stands, the notice is pending', () => {
       const a = agreementAfter([
         ...IN_FORCE,
         ev('AgreementWithdrawn', '2026-07-01', {
@@ -123,13 +130,36 @@ describe('evolve', () => {
         }),
       ]);
       expect(a).toMatchObject({
+        status: 'in_force',
+        parties: ['USA', 'JPN'],
+        formerParties: [],
+        pendingWithdrawals: [
+          { party: 'JPN', noticeOn: '2026-07-01', effectiveOn: '2027-01-01', reason: 'Policy change' },
+        ],
+        withdrawalEffectiveOn: '2027-01-01',
+      });
+      expect(a.endedOn).toBeUndefined();
+      // The day before it takes effect nothing has changed; on the day, a bilateral agreement ends.
+      expect(settle(a, '2026-12-31')).toBe(a);
+      expect(settle(a, '2027-01-01')).toMatchObject({
         status: 'withdrawn',
         endedOn: '2027-01-01',
         endReason: 'withdrawn',
         parties: ['USA'],
         formerParties: [{ party: 'JPN', withdrawnOn: '2027-01-01', reason: 'Policy change' }],
-        withdrawalEffectiveOn: '2027-01-01',
       });
+      expect(settle(a, '2027-01-01').pendingWithdrawals).toBeUndefined();
+    });
+
+    it('a rescinded notice is gone: nothing takes effect on its day', () => {
+      const a = agreementAfter([
+        ...IN_FORCE,
+        ev('AgreementWithdrawn', '2026-07-01', { party: 'JPN', effectiveOn: '2027-01-01' }),
+        ev('WithdrawalRescinded', '2026-09-01', { party: 'JPN' }),
+      ]);
+      expect(a.pendingWithdrawals).toBeUndefined();
+      expect(a.withdrawalEffectiveOn).toBeUndefined();
+      expect(settle(a, '2030-01-01')).toMatchObject({ status: 'in_force', parties: ['USA', 'JPN'] });
     });
 
     it('ends a bilateral agreement on the withdrawal date when no effective date is given', () => {

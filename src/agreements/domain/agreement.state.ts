@@ -56,12 +56,24 @@ export interface Agreement {
   renewedUntil?: IsoDate;
   /** Set when a withdrawal takes effect later than it was announced. */
   withdrawalEffectiveOn?: IsoDate;
+  /**
+   * Notices of withdrawal not yet in effect: until `effectiveOn` the party is still a party and the
+   * status stands. They take effect when a view is settled at a date on or after it (`settle`).
+   */
+  pendingWithdrawals?: PendingWithdrawal[];
   milestones: Record<string, Milestone>;
   /** party → "category:unit" → total amount. */
   contributions: Record<PartyCode, Record<string, number>>;
   /** Reservations, declarations, objections, provisional application and succession, per party. */
   partyActions?: Record<PartyCode, PartyActions>;
   lastEventOn: IsoDate;
+}
+
+export interface PendingWithdrawal {
+  party: PartyCode;
+  noticeOn: IsoDate;
+  effectiveOn: IsoDate;
+  reason?: string;
 }
 
 /** What one party has declared, reserved, objected to or started under the agreement (absent: nothing). */
@@ -185,6 +197,15 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     case 'AgreementWithdrawn': {
       const { party, reason, effectiveOn } = event.data;
       const effective = effectiveOn ?? on;
+      if (effective > on) {
+        // A notice: the party stays until the day it takes effect (settle).
+        const notice = { party, noticeOn: on, effectiveOn: effective, ...(reason ? { reason } : {}) };
+        return {
+          ...a,
+          pendingWithdrawals: [...(a.pendingWithdrawals ?? []).filter((w) => w.party !== party), notice],
+          withdrawalEffectiveOn: effective,
+        };
+      }
       const parties = a.parties.filter((p) => p !== party);
       const next: Agreement = {
         ...a,
@@ -278,6 +299,19 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       const objection = { toParty, ...(reservationId ? { reservationId } : {}), text, madeOn: on };
       return withActions(a, party, { objections: [...(actionsOf(a, party).objections ?? []), objection] });
     }
+    case 'WithdrawalRescinded': {
+      const pending = (a.pendingWithdrawals ?? []).filter((w) => w.party !== event.data.party);
+      const { pendingWithdrawals: _gone, withdrawalEffectiveOn: _cancelled, ...rest } = a;
+      const latest = pending
+        .map((w) => w.effectiveOn)
+        .sort()
+        .at(-1);
+      return {
+        ...rest,
+        ...(pending.length > 0 ? { pendingWithdrawals: pending } : {}),
+        ...(latest !== undefined ? { withdrawalEffectiveOn: latest } : {}),
+      };
+    }
     case 'ProvisionalApplicationStarted':
       return withActions(a, event.data.party, { provisionallyApplyingSince: on });
     case 'SuccessionNotified': {
@@ -310,6 +344,35 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       return _exhaustive;
     }
   }
+}
+
+/**
+ * The agreement as it stands on `date`: every notice of withdrawal effective by then has taken
+ * effect, in the order of its effective day (the party leaves; under two parties left, the
+ * agreement is withdrawn). Pure; the stored state keeps the notices as recorded.
+ */
+export function settle<S extends AgreementState>(state: S, date: IsoDate): S {
+  if (state.status === 'none' || !state.pendingWithdrawals?.length) return state;
+  const due = state.pendingWithdrawals.filter((w) => w.effectiveOn <= date);
+  if (due.length === 0) return state;
+  const { pendingWithdrawals: all, ...recorded }: Agreement = state;
+  const later = (all ?? []).filter((w) => w.effectiveOn > date);
+  let next: Agreement = { ...recorded, ...(later.length > 0 ? { pendingWithdrawals: later } : {}) };
+  for (const w of [...due].sort((x, y) => (x.effectiveOn < y.effectiveOn ? -1 : 1))) {
+    if (isFinal(next.status)) break;
+    const after = apply(next, {
+      type: 'AgreementWithdrawn',
+      occurredOn: w.effectiveOn,
+      data: { party: w.party, ...(w.reason ? { reason: w.reason } : {}) },
+    }) as Agreement;
+    // It took effect by the calendar: no event was recorded that day.
+    next = withDerivedDates({
+      ...after,
+      lastEventOn: next.lastEventOn,
+      withdrawalEffectiveOn: w.effectiveOn,
+    });
+  }
+  return next as S;
 }
 
 const actionsOf = (a: Agreement, party: string): PartyActions => a.partyActions?.[party] ?? {};

@@ -3,10 +3,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
 import type { Page } from './page.js';
 import { toPage } from './page.js';
+import { CLOCK, todayOf, type Clock } from '../../clock.js';
+import { settle } from '../domain/agreement.state.js';
 import {
   STATUS_READER,
+  viewJson,
   type AgreementFilter,
   type AgreementSummary,
+  type AgreementView,
   type AgreementViewJson,
   type StatusReader,
 } from './status/status.reader.js';
@@ -57,9 +61,18 @@ export class GetAgreementEvents extends Query<Page<StoredEvent, number>> {
 
 @QueryHandler(GetAgreement)
 export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
-  constructor(@Inject(STATUS_READER) private readonly reader: StatusReader) {}
-  execute(q: GetAgreement) {
-    return this.reader.getJson(q.id);
+  constructor(
+    @Inject(STATUS_READER) private readonly reader: StatusReader,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The stored status, as it stands today: a notice of withdrawal whose day has come has taken effect. */
+  async execute(q: GetAgreement) {
+    const view = await this.reader.getJson(q.id);
+    if (!view || !view.json.includes('"pendingWithdrawals"')) return view;
+    const { version, ...state } = JSON.parse(view.json) as AgreementView;
+    const settled = settle(state, todayOf(this.clock));
+    return settled === state ? view : viewJson(JSON.stringify(settled), version);
   }
 }
 

@@ -11,7 +11,7 @@ import { TIMELINE_READER } from '../../agreements/read/timeline/timeline.reader.
 import { AGREEMENT_STATES } from '../../agreements/write/agreement-states.js';
 import { API_KEY_STORE } from '../../auth/api-key.js';
 import { PostgresApiKeyStore } from './postgres-api-key.store.js';
-import { CLOCK, type Clock } from '../../clock.js';
+import { CLOCK, todayOf, type Clock } from '../../clock.js';
 import type { PostgresConfig } from '../../config/app.config.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres-event-store.js';
@@ -96,7 +96,11 @@ export function postgresProviders(
       },
     },
     { provide: AGREEMENT_STATES, ...byPool((h) => new PostgresAgreementStates(h.pool)) },
-    { provide: STATUS_READER, ...byPool((h) => new PostgresStatusReader(h.pool)) },
+    {
+      provide: STATUS_READER,
+      inject: [POSTGRES, CLOCK],
+      useFactory: (h: PostgresHandle, clock: Clock) => new PostgresStatusReader(h.pool, () => todayOf(clock)),
+    },
     { provide: TIMELINE_READER, ...byPool((h) => new PostgresTimelineReader(h.pool)) },
     { provide: MILESTONES_READER, ...byPool((h) => new PostgresMilestonesReader(h.pool)) },
     { provide: PARTY_READER, ...byPool((h) => new PostgresPartyReader(h.pool)) },

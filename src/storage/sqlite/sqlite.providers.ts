@@ -5,7 +5,7 @@ import { STATUS_READER } from '../../agreements/read/status/status.reader.js';
 import { TIMELINE_READER } from '../../agreements/read/timeline/timeline.reader.js';
 import { AGREEMENT_STATES } from '../../agreements/write/agreement-states.js';
 import { API_KEY_STORE } from '../../auth/api-key.js';
-import { CLOCK, type Clock } from '../../clock.js';
+import { CLOCK, todayOf, type Clock } from '../../clock.js';
 import type { DatabaseConfig } from '../../config/app.config.js';
 import { DATABASE_PROBE, type DatabaseProbe } from '../../database/database-probe.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
@@ -101,8 +101,8 @@ export function sqliteProviders(
     },
     {
       provide: STATUS_READER,
-      inject: [SQLITE],
-      useFactory: (s: SqliteHandle) => new SqliteStatusReader(s.db),
+      inject: [SQLITE, CLOCK],
+      useFactory: (s: SqliteHandle, clock: Clock) => new SqliteStatusReader(s.db, () => todayOf(clock)),
     },
     {
       provide: TIMELINE_READER,

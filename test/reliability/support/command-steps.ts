@@ -43,6 +43,7 @@ const weighted: [AgreementEventType, number][] = [
   ['ObjectionMade', 1],
   ['ProvisionalApplicationStarted', 1],
   ['SuccessionNotified', 1],
+  ['WithdrawalRescinded', 1],
 ];
 
 export const step: fc.Arbitrary<Step> = fc.record({
@@ -149,6 +150,8 @@ export function dataOf(s: Step, parties: number): Record<string, unknown> {
       return { party };
     case 'SuccessionNotified':
       return { party: STEP_PARTIES[s.other]!, predecessor: party };
+    case 'WithdrawalRescinded':
+      return { party };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.port.js';
-import { fold, type Agreement } from '../../domain/agreement.state.js';
+import { fold, settle, type Agreement } from '../../domain/agreement.state.js';
 import { toAgreementEvent } from '../agreement-events.js';
 
 export interface AsOf {
@@ -39,7 +39,9 @@ export class GetAgreementAsOfHandler implements IQueryHandler<GetAgreementAsOf> 
       (e) =>
         (asOf === undefined || e.occurredOn <= asOf) && (knownBy === undefined || e.recordedAt <= knownBy),
     );
-    const state = fold(events.map(toAgreementEvent).filter((e) => e !== undefined));
+    // Notices of withdrawal effective by the as-of day have taken effect; later ones are pending.
+    const recorded = fold(events.map(toAgreementEvent).filter((e) => e !== undefined));
+    const state = asOf === undefined ? recorded : settle(recorded, asOf);
     if (state.status === 'none') return undefined;
     const last = events[events.length - 1]!;
     return { ...state, version: last.version, asOf: asOf ?? null, knownAt: knownBy ?? null };

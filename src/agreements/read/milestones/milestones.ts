@@ -85,7 +85,10 @@ export function milestoneFacts(a: Agreement): MilestoneFact[] {
   }
   if (a.withdrawalEffectiveOn !== undefined) {
     const on = a.withdrawalEffectiveOn;
-    const leaving = a.formerParties.filter((f) => f.withdrawnOn === on).map((f) => f.party);
+    const leaving = [
+      ...a.formerParties.filter((f) => f.withdrawnOn === on).map((f) => f.party),
+      ...(a.pendingWithdrawals ?? []).filter((w) => w.effectiveOn === on).map((w) => w.party),
+    ];
     const who = leaving.length > 0 ? `${leaving.join(', ')}'s withdrawal` : 'Withdrawal';
     // A withdrawal needs nobody to act: it is met by the calendar on the day it takes effect.
     facts.push({ ...derived('withdrawal', `${who} takes effect`, on), metOn: on });

@@ -58,6 +58,8 @@ export function summarize(event: AgreementEvent): string {
       return `${event.data.party} objected to ${
         event.data.reservationId ? `reservation ${event.data.reservationId} of ` : ''
       }${event.data.toParty}: ${event.data.text}`;
+    case 'WithdrawalRescinded':
+      return `${event.data.party} rescinded its notice of withdrawal${event.data.reason ? ` (${event.data.reason})` : ''}`;
     case 'ProvisionalApplicationStarted':
       return `${event.data.party} began applying the agreement provisionally`;
     case 'SuccessionNotified':

@@ -9,7 +9,12 @@ import {
   type AgreementState,
 } from '../../../agreements/domain/agreement.state.js';
 import { byStream } from '../../../agreements/read/agreement-events.js';
-import { memberships, projectStatus, stateJson } from '../../../agreements/read/status/status.fold.js';
+import {
+  memberships,
+  projectStatus,
+  stateJson,
+  endsOn,
+} from '../../../agreements/read/status/status.fold.js';
 
 /** Loads the folded state and version of one agreement from its status row (PostgreSQL). */
 export async function loadPostgresStatusRow(
@@ -62,7 +67,7 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
         state.proposedOn,
         state.signedOn ?? null,
         state.inForceOn ?? null,
-        state.endedOn ?? null,
+        endsOn(state) ?? null,
         state.lastEventOn,
         last.position,
         stateJson(state),

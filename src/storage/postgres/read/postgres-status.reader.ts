@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { rows } from '../postgres.database.js';
-import type { Agreement } from '../../../agreements/domain/agreement.state.js';
+import { settle, type Agreement } from '../../../agreements/domain/agreement.state.js';
+import { todayUtc } from '../../../clock.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   summaryOf,
@@ -16,7 +17,10 @@ const asciiLower = (expr: string) =>
 
 /** The PostgreSQL twin of SqliteStatusReader: the same filters, the same order (ids compare bytewise). */
 export class PostgresStatusReader implements StatusReader {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly today: () => string = todayUtc,
+  ) {}
 
   async get(id: string): Promise<AgreementView | undefined> {
     const [row] = await rows<{ state: string; version: number }>(
@@ -50,7 +54,20 @@ export class PostgresStatusReader implements StatusReader {
     } else if (filter.party) {
       where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)})`);
     }
-    if (filter.status) where.push(`s.status = ${param(filter.status)}`);
+    if (filter.status) {
+      // As it stands today: notices of withdrawal whose day has come have ended the agreement.
+      if (filter.status === 'withdrawn') {
+        where.push(
+          `(s.status = 'withdrawn' OR (s.ended_on <= ${param(this.today())} AND s.status NOT IN ('withdrawn', 'terminated')))`,
+        );
+      } else if (filter.status === 'terminated') {
+        where.push("s.status = 'terminated'");
+      } else {
+        where.push(
+          `s.status = ${param(filter.status)} AND (s.ended_on IS NULL OR s.ended_on > ${param(this.today())})`,
+        );
+      }
+    }
     if (filter.provision) where.push(`(s.state::jsonb -> 'provisions') ? ${param(filter.provision)}`);
     if (filter.activeOn) {
       const on = param(filter.activeOn);
@@ -81,7 +98,10 @@ export class PostgresStatusReader implements StatusReader {
       `SELECT s.state, s.version FROM agreement_status s ${pageWhere} ORDER BY s.id LIMIT $${pageParams.push(limit + 1)}`,
       pageParams,
     );
-    const views = found.map((r) => summaryOf({ ...(JSON.parse(r.state) as Agreement), version: r.version }));
+    const today = this.today();
+    const views = found.map((r) =>
+      summaryOf({ ...settle(JSON.parse(r.state) as Agreement, today), version: r.version }),
+    );
     return { ...toPage(views, limit, (v) => v.id), total: count!.total };
   }
 }

@@ -13,6 +13,7 @@ import {
   projectStatus,
   stateJson,
   type StatusRow,
+  endsOn,
 } from '../../../agreements/read/status/status.fold.js';
 
 interface Statements {
@@ -67,7 +68,13 @@ export function loadStatusRow(db: Database, id: string): { state: AgreementState
 
 /** Who is or was a party: rows of agreement_parties are only written when this changes (each join or leave does). */
 const partiesKey = (state: AgreementState) =>
-  state.status === 'none' ? '' : `${state.parties.join()}|${state.formerParties.map((f) => f.party).join()}`;
+  state.status === 'none'
+    ? ''
+    : `${state.parties.join()}|${state.formerParties.map((f) => f.party).join()}|${(
+        state.pendingWithdrawals ?? []
+      )
+        .map((w) => `${w.party}@${w.effectiveOn}`)
+        .join()}`;
 
 export class SqliteStatusProjection implements InlineProjection<Database> {
   readonly name = 'agreement_status';
@@ -99,7 +106,7 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
         proposedOn: state.proposedOn,
         signedOn: state.signedOn ?? null,
         inForceOn: state.inForceOn ?? null,
-        endedOn: state.endedOn ?? null,
+        endedOn: endsOn(state) ?? null,
         lastEventOn: state.lastEventOn,
         lastPosition: last.position,
         state: stateJson(state),

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { SqliteChanges, type ChangeCache } from '../sqlite-changes.js';
-import type { Agreement } from '../../../agreements/domain/agreement.state.js';
+import { settle, type Agreement } from '../../../agreements/domain/agreement.state.js';
+import { todayUtc } from '../../../clock.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   summaryOf,
@@ -16,7 +17,10 @@ export class SqliteStatusReader implements StatusReader {
   /** The status read is the hottest route: its answer is kept until the database may have changed. */
   private readonly views: ChangeCache<AgreementViewJson>;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly today: () => string = todayUtc,
+  ) {
     this.getStmt = db.prepare<[string], { state: string; version: number }>(
       'SELECT state, version FROM agreement_status WHERE id = ?',
     );
@@ -51,8 +55,18 @@ export class SqliteStatusReader implements StatusReader {
       params.push(filter.party);
     }
     if (filter.status) {
-      where.push('s.status = ?');
-      params.push(filter.status);
+      // As it stands today: notices of withdrawal whose day has come have ended the agreement.
+      if (filter.status === 'withdrawn') {
+        where.push(
+          "(s.status = 'withdrawn' OR (s.ended_on <= ? AND s.status NOT IN ('withdrawn', 'terminated')))",
+        );
+        params.push(this.today());
+      } else if (filter.status === 'terminated') {
+        where.push("s.status = 'terminated'");
+      } else {
+        where.push('s.status = ? AND (s.ended_on IS NULL OR s.ended_on > ?)');
+        params.push(filter.status, this.today());
+      }
     }
     if (filter.provision) {
       where.push("EXISTS (SELECT 1 FROM json_each(s.state, '$.provisions') WHERE value = ?)");
@@ -78,7 +92,10 @@ export class SqliteStatusReader implements StatusReader {
         `SELECT s.state, s.version FROM agreement_status s ${pageWhere} ORDER BY s.id LIMIT ?`,
       )
       .all(...params, ...(after === undefined ? [] : [after]), limit + 1);
-    const views = rows.map((r) => summaryOf({ ...(JSON.parse(r.state) as Agreement), version: r.version }));
+    const today = this.today();
+    const views = rows.map((r) =>
+      summaryOf({ ...settle(JSON.parse(r.state) as Agreement, today), version: r.version }),
+    );
     return { ...toPage(views, limit, (v) => v.id), total };
   }
 }
