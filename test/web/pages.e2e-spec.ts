@@ -336,6 +336,52 @@ describeInBrowser('the pages, in Chromium', () => {
     );
   });
 
+  it("shows a pending notice of withdrawal and each party's reservations and declarations on the agreement page", async () => {
+    const http = api(app.url);
+    const id = 'usa-phl-notice-web';
+    expect(
+      (
+        await http.post('/api/agreements', {
+          id,
+          title: 'Visiting forces, with a notice pending',
+          parties: ['USA', 'PHL'],
+          provisions: ['joint_exercises'],
+          occurredOn: '1998-02-10',
+        })
+      ).status,
+    ).toBe(201);
+    const events = [
+      {
+        type: 'ReservationMade',
+        occurredOn: '1998-02-10',
+        data: { party: 'PHL', text: 'Jurisdiction stays with the host state' },
+      },
+      {
+        type: 'DeclarationMade',
+        occurredOn: '1998-02-10',
+        data: { party: 'USA', text: 'Understanding on Article V' },
+      },
+      { type: 'AgreementSigned', occurredOn: '1998-02-10', data: { party: 'USA' } },
+      { type: 'AgreementSigned', occurredOn: '1998-02-10', data: { party: 'PHL' } },
+      {
+        type: 'AgreementWithdrawn',
+        occurredOn: '2020-02-11',
+        data: { party: 'PHL', effectiveOn: '2099-01-01' },
+      },
+    ];
+    expect((await http.post(`/api/agreements/${id}/events`, events)).status).toBe(201);
+    await page.goto(`${app.url}/agreements/${id}`);
+    const facts = page.locator('#facts');
+    await facts.filter({ hasText: 'Notice of withdrawal' }).waitFor();
+    const told = (await facts.textContent()) ?? '';
+    expect(told).toMatch(/Notice of withdrawal\s*PHL given .*2020.*, takes effect .*2099/);
+    await expect(facts.textContent()).resolves.toContain(
+      'reservation PHL-1: Jurisdiction stays with the host state',
+    );
+    await expect(facts.textContent()).resolves.toContain('declaration: Understanding on Article V');
+    await expect(page.locator('#status-badge').textContent()).resolves.toMatch(/signed/i);
+  });
+
   it('made no request outside the application and raised no script error', () => {
     const foreign = requests.filter((url) => !url.startsWith(app.url) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);

@@ -1,15 +1,6 @@
 import { ApiError, getAll, getJson, getOptional, loadStateNames } from './api.js';
 import { $, h, replace } from './dom.js';
-import {
-  eventLabel,
-  formatDate,
-  formatTimestamp,
-  laneOf,
-  partyName,
-  plural,
-  todayIso,
-  words,
-} from './format.js';
+import { eventLabel, formatDate, formatTimestamp, laneOf, partyName, plural, words } from './format.js';
 import { currentKey, startSession } from './session.js';
 import { createTimeline } from './timeline-chart.js';
 import { milestoneBadge, partyChips, partyLink, showNotice, statusBadge } from './widgets.js';
@@ -38,7 +29,6 @@ function renderStatus(a) {
   replace($('#parties'), partyChips(a.parties, { max: 12 }));
   replace($('#agreement-id'), a.id);
 
-  const today = todayIso();
   const facts = [];
   facts.push(fact('Proposed', date(a.proposedOn), a.facilitator ? ` · facilitated by ${a.facilitator}` : ''));
   const unsigned = a.parties.filter((p) => !a.signatures?.[p]);
@@ -64,15 +54,41 @@ function renderStatus(a) {
     );
   }
   if (a.termEndsOn) facts.push(fact(a.renewedUntil ? 'Renewed until' : 'Term ends', date(a.termEndsOn)));
-  if (a.nextReviewDue && !a.endedOn) {
-    const late = a.nextReviewDue < today;
+  // Whether it is overdue is the server's judgement: the milestones section shows it.
+  if (a.nextReviewDue && !a.endedOn) facts.push(fact('Next review due', date(a.nextReviewDue)));
+  for (const w of a.pendingWithdrawals ?? []) {
     facts.push(
       fact(
-        'Next review due',
-        date(a.nextReviewDue),
-        late ? h('span', { class: 'badge milestone-overdue inline' }, 'Overdue') : '',
+        'Notice of withdrawal',
+        partyLink(w.party),
+        ` given ${formatDate(w.noticeOn)}, takes effect ${formatDate(w.effectiveOn)}`,
       ),
     );
+  }
+  for (const [party, actions] of Object.entries(a.partyActions ?? {})) {
+    const told = [
+      ...(actions.reservations ?? []).map(
+        (r) => `reservation ${r.reservationId}${r.withdrawnOn ? ' (withdrawn)' : ''}: ${r.text}`,
+      ),
+      ...(actions.declarations ?? []).map((d) => `declaration: ${d.text}`),
+      ...(actions.objections ?? []).map((o) => `objection to ${o.toParty}: ${o.text}`),
+      ...(actions.provisionallyApplyingSince
+        ? [`applies provisionally since ${formatDate(actions.provisionallyApplyingSince)}`]
+        : []),
+      ...(actions.successorTo ? [`successor to ${actions.successorTo.predecessor}`] : []),
+    ];
+    if (told.length > 0) {
+      facts.push(
+        fact(
+          partyName(party) ?? party,
+          h(
+            'ul',
+            { class: 'plain' },
+            told.map((t) => h('li', {}, t)),
+          ),
+        ),
+      );
+    }
   }
   if (a.lastReview)
     facts.push(fact('Last review', date(a.lastReview.on), ` · ${words(a.lastReview.outcome)}`));
