@@ -112,6 +112,9 @@ const OPERATIONS: Record<string, Operation> = {
       'open and overdue milestones. A well-formed code with no agreements gets empty lists.',
   },
   'get /health': { summary: 'Liveness and readiness' },
+  'get /api/agreements/{id}/audit/verify': {
+    summary: "Verify the agreement's hash chain: { valid, checked, firstInvalidPosition }",
+  },
   'get /api/states': {
     summary:
       'The states a party code may name: every ISO 3166-1 alpha-3 code in use and the historical (COW) states',
@@ -128,6 +131,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Event-sourced ledger of defense agreements. Errors are RFC 9457 application/problem+json.',
     )
     .setVersion('0.1.0')
+    .addServer('/', 'This server')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'An API key: npm run keys -- create …' },
       'apiKey',
@@ -180,26 +184,33 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods as Record<string, Operation>)) {
       Object.assign(operation, OPERATIONS[`${method} ${path}`] ?? {});
-      if (path.startsWith('/api')) {
-        Object.assign(operation, { security: [{ apiKey: [] }] });
-        operation.responses = {
-          '401': problemResponse('No API key, or a revoked one'),
-          '429': problemResponse('Rate limit for this key reached (Retry-After)'),
-          ...(method === 'post'
-            ? {
-                '403': problemResponse(
-                  'This key may not write here (viewer, or a recorder outside its parties)',
-                ),
-                '409': problemResponse(
-                  'Refused by the agreement rules, or IdempotencyKeyInFlight: the same Idempotency-Key is still running elsewhere (Retry-After)',
-                ),
-                '422': problemResponse('Idempotency-Key reused with a different request'),
-              }
-            : {}),
-          // A route's own descriptions win over these generic ones.
-          ...operation.responses,
-        };
+      if (!path.startsWith('/api')) {
+        // Public (health, metrics unless METRICS_PUBLIC=false): said, not left to a default.
+        Object.assign(operation, { security: [] });
+        continue;
       }
+      Object.assign(operation, { security: [{ apiKey: [] }] });
+      operation.responses = {
+        '400': problemResponse(
+          'A path parameter, query parameter or header breaks a rule: the field and the rule are named',
+        ),
+        ...(path.includes('{') ? { '404': problemResponse('No such agreement or party') } : {}),
+        '401': problemResponse('No API key, or a revoked one'),
+        '429': problemResponse('Rate limit for this key reached (Retry-After)'),
+        ...(method === 'post'
+          ? {
+              '403': problemResponse(
+                'This key may not write here (viewer, or a recorder outside its parties)',
+              ),
+              '409': problemResponse(
+                'Refused by the agreement rules, or IdempotencyKeyInFlight: the same Idempotency-Key is still running elsewhere (Retry-After)',
+              ),
+              '422': problemResponse('Idempotency-Key reused with a different request'),
+            }
+          : {}),
+        // A route's own descriptions win over these generic ones.
+        ...operation.responses,
+      };
     }
   }
   return document;

@@ -160,6 +160,24 @@ describe('GET /docs-json', () => {
     expect((await http.get(`/api/agreements/${id}`)).body.status).toBe('terminated');
   });
 
+  it('names a server, gives every operation a summary, and says which need a key and which refusals each can give', () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect({ where, summary: typeof operation.summary }).toEqual({ where, summary: 'string' });
+        if (path.startsWith('/api')) {
+          expect({ where, security: operation.security }).toEqual({ where, security: [{ apiKey: [] }] });
+          expect({ where, has400: '400' in operation.responses }).toEqual({ where, has400: true });
+          if (path.includes('{'))
+            expect({ where, has404: '404' in operation.responses }).toEqual({ where, has404: true });
+        } else {
+          expect({ where, security: operation.security }).toEqual({ where, security: [] });
+        }
+      }
+    }
+  });
+
   it('documents problem+json refusals for the write routes', () => {
     for (const [path, codes] of [
       ['/api/agreements', ['400', '409']],
