@@ -132,6 +132,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('0.1.0')
     .addServer('/', 'This server')
+    .setLicense('UNLICENSED', '')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'An API key: npm run keys -- create …' },
       'apiKey',
@@ -187,6 +188,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       if (!path.startsWith('/api')) {
         // Public (health, metrics unless METRICS_PUBLIC=false): said, not left to a default.
         Object.assign(operation, { security: [] });
+        operation.responses = {
+          '400': problemResponse(
+            'The request target is not a path (absolute-form): refused before any route',
+          ),
+          ...(path === '/metrics'
+            ? { '401': problemResponse('METRICS_PUBLIC=false and no valid API key') }
+            : {}),
+          ...operation.responses,
+        };
         continue;
       }
       Object.assign(operation, { security: [{ apiKey: [] }] });
