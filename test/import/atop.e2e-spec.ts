@@ -163,6 +163,18 @@ describe('npm run import:atop on the real ATOP files', () => {
     expect(ids).not.toContain('atop-3220');
   });
 
+  it('shows no overdue derived milestone: ATOP length is a minimum duration (NATO, atop-3180, included)', async () => {
+    const nato = await http.get('/api/agreements/atop-3180/milestones?limit=1000');
+    expect(nato.status).toBe(200);
+    expect(nato.body.items.filter((m: { status: string }) => m.status === 'overdue')).toEqual([]);
+    expect(nato.body.items.map((m: { kind: string }) => m.kind)).not.toContain('term_end');
+    const overdue = await http.get('/api/milestones?status=overdue&limit=1000');
+    expect(overdue.status).toBe(200);
+    expect(
+      overdue.body.items.filter((m: { agreementId: string }) => m.agreementId.startsWith('atop-')),
+    ).toEqual([]);
+  });
+
   it('a second run adds nothing', async () => {
     const before = (await allEvents(store)).length;
     const second = await runAtopImport(running.app, FOLDER);

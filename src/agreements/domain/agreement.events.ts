@@ -28,7 +28,12 @@ export const eventDataSchemas = {
     parties,
     provisions,
     objectives: objectives.optional(),
+    /** A fixed term: the agreement ends after it unless renewed. */
     termMonths: positiveMonths.optional(),
+    /** A minimum duration: from then on a party may denounce it (informational, never overdue). */
+    denounceableAfterMonths: positiveMonths.optional(),
+    /** Automatic renewal: the term rolls forward by this much while the agreement stands. */
+    renewsEveryMonths: positiveMonths.optional(),
     reviewEveryMonths: positiveMonths.optional(),
     facilitator: text(100).optional(),
   }),
@@ -62,6 +67,8 @@ export const eventDataSchemas = {
         provisions: provisions.optional(),
         objectives: objectives.optional(),
         termMonths: positiveMonths.optional(),
+        denounceableAfterMonths: positiveMonths.optional(),
+        renewsEveryMonths: positiveMonths.optional(),
         reviewEveryMonths: positiveMonths.optional(),
       })
       .refine((c) => Object.keys(c).length > 0, { message: 'must change at least one term' }),

@@ -34,7 +34,14 @@ export interface Agreement {
   accessions: Record<PartyCode, IsoDate>;
   provisions: Provision[];
   objectives: string[];
+  /** A fixed term: ends `termMonths` after entry into force (or signature) unless renewed. */
   termMonths?: number;
+  /** A minimum duration: a party may denounce the agreement from `denounceableFrom` on. */
+  denounceableAfterMonths?: number;
+  /** Automatic renewal: the term rolls forward by this much while the agreement stands. */
+  renewsEveryMonths?: number;
+  /** Derived: the day from which a party may denounce it. */
+  denounceableFrom?: IsoDate;
   reviewEveryMonths?: number;
   facilitator?: string;
   termsVersion: number;
@@ -111,12 +118,31 @@ function reviewDue(a: Agreement): IsoDate | undefined {
     : undefined;
 }
 
+function denounceableFrom(a: Agreement): IsoDate | undefined {
+  const start = a.inForceOn ?? a.signedOn;
+  return a.denounceableAfterMonths !== undefined && start !== undefined
+    ? addMonths(start, a.denounceableAfterMonths)
+    : undefined;
+}
+
 function withDerivedDates(a: Agreement): Agreement {
   const termEndsOn = a.renewedUntil ?? termEnd(a);
   const nextReviewDue = a.lastReview?.nextReviewDue ?? reviewDue(a);
-  if (termEndsOn === a.termEndsOn && nextReviewDue === a.nextReviewDue) return a;
-  const { termEndsOn: _t, nextReviewDue: _n, ...rest } = a;
-  return { ...rest, ...(termEndsOn ? { termEndsOn } : {}), ...(nextReviewDue ? { nextReviewDue } : {}) };
+  const denounceable = denounceableFrom(a);
+  if (
+    termEndsOn === a.termEndsOn &&
+    nextReviewDue === a.nextReviewDue &&
+    denounceable === a.denounceableFrom
+  ) {
+    return a;
+  }
+  const { termEndsOn: _t, nextReviewDue: _n, denounceableFrom: _d, ...rest } = a;
+  return {
+    ...rest,
+    ...(termEndsOn ? { termEndsOn } : {}),
+    ...(nextReviewDue ? { nextReviewDue } : {}),
+    ...(denounceable ? { denounceableFrom: denounceable } : {}),
+  };
 }
 
 const allSigned = (a: Agreement) => a.parties.every((p) => a.signatures[p] !== undefined);
@@ -147,6 +173,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       objectives: [...(d.objectives ?? [])],
       // Optional fields are absent rather than undefined, so a state survives a JSON round trip unchanged.
       ...(d.termMonths !== undefined ? { termMonths: d.termMonths } : {}),
+      ...(d.denounceableAfterMonths !== undefined
+        ? { denounceableAfterMonths: d.denounceableAfterMonths }
+        : {}),
+      ...(d.renewsEveryMonths !== undefined ? { renewsEveryMonths: d.renewsEveryMonths } : {}),
       ...(d.reviewEveryMonths !== undefined ? { reviewEveryMonths: d.reviewEveryMonths } : {}),
       ...(d.facilitator !== undefined ? { facilitator: d.facilitator } : {}),
       termsVersion: 1,
@@ -191,6 +221,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
         provisions: c.provisions ? [...c.provisions] : a.provisions,
         objectives: c.objectives ? [...c.objectives] : a.objectives,
         ...(c.termMonths !== undefined ? { termMonths: c.termMonths } : {}),
+        ...(c.denounceableAfterMonths !== undefined
+          ? { denounceableAfterMonths: c.denounceableAfterMonths }
+          : {}),
+        ...(c.renewsEveryMonths !== undefined ? { renewsEveryMonths: c.renewsEveryMonths } : {}),
         ...(c.reviewEveryMonths !== undefined ? { reviewEveryMonths: c.reviewEveryMonths } : {}),
       };
     }

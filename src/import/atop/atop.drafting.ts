@@ -2,7 +2,7 @@
 import { type AgreementEventType } from '../../agreements/domain/agreement.events.js';
 import { ATOP_FILES, Warnings, type Alliance, type Phase, type SourceRow } from './atop.rows.js';
 import { partySetKey, type Membership } from './atop.memberships.js';
-import { amendmentSummary, renewalNote, titleOf } from './atop.titles.js';
+import { amendmentSummary, titleOf } from './atop.titles.js';
 
 export const agreementIdOf = (atopid: string) => `atop-${atopid}`;
 
@@ -77,8 +77,10 @@ export function draftEvents(
         title: titleOf(founders, a.begin),
         parties: founders.map((m) => m.party),
         provisions: initial.provisions,
-        ...(initial.termMonths !== undefined ? { termMonths: initial.termMonths } : {}),
-        ...renewalNote(initial),
+        // ATOP's `length` is a minimum duration before a party may leave, not a fixed term;
+        // `renewlgt` is the period of automatic renewal.
+        ...(initial.termMonths !== undefined ? { denounceableAfterMonths: initial.termMonths } : {}),
+        ...(initial.renewalMonths !== undefined ? { renewsEveryMonths: initial.renewalMonths } : {}),
       },
     },
   ];
@@ -137,7 +139,7 @@ export function draftEvents(
         summary: amendmentSummary(p, previous),
         changes: {
           provisions: p.terms.provisions,
-          ...(p.terms.termMonths !== undefined ? { termMonths: p.terms.termMonths } : {}),
+          ...(p.terms.termMonths !== undefined ? { denounceableAfterMonths: p.terms.termMonths } : {}),
         },
       },
     });

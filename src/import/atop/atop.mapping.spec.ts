@@ -191,7 +191,7 @@ describe('planAtopImport', () => {
       ]);
     });
 
-    it('maps every obligation flag, the term and the renewal period', () => {
+    it('maps every obligation flag, the minimum duration (length) and the automatic renewal (renewlgt)', () => {
       const t = tables(
         [
           {
@@ -205,9 +205,11 @@ describe('planAtopImport', () => {
       );
       expect(story(t, 'atop-3270')[0]![2]).toMatchObject({
         provisions: ['mutual_defense', 'offensive_support', 'neutrality', 'non_aggression', 'consultation'],
-        termMonths: 120,
-        objectives: ['Renewal period: 60 months (ATOP renewlgt)'],
+        denounceableAfterMonths: 120,
+        renewsEveryMonths: 60,
       });
+      // `length` is a minimum duration, not a fixed term: nothing ends, so nothing falls overdue.
+      expect(story(t, 'atop-3270')[0]![2]).not.toHaveProperty('termMonths');
     });
 
     it('shortens a title with more than three founders to three names and a count', () => {
@@ -385,14 +387,14 @@ describe('planAtopImport', () => {
 
     it('the first phase gives the proposed terms; each later phase is an amendment on its begin date', () => {
       const events = story(balkan, 'atop-3230');
-      expect(events[0]![2]).toMatchObject({ provisions: ['non_aggression'], termMonths: 60 });
+      expect(events[0]![2]).toMatchObject({ provisions: ['non_aggression'], denounceableAfterMonths: 60 });
       expect(events.filter(([, type]) => type === 'AgreementAmended')).toEqual([
         [
           '1954-08-09',
           'AgreementAmended',
           {
-            summary: 'ATOP phase 2 (3230.2): mutual defense, non-aggression; term 240 months',
-            changes: { provisions: ['mutual_defense', 'non_aggression'], termMonths: 240 },
+            summary: 'ATOP phase 2 (3230.2): mutual defense, non-aggression; minimum duration 240 months',
+            changes: { provisions: ['mutual_defense', 'non_aggression'], denounceableAfterMonths: 240 },
           },
         ],
       ]);

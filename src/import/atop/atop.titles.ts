@@ -11,12 +11,6 @@ export function titleOf(founders: readonly { name: string }[], begin: string): s
   return title.length <= 300 ? title : `${title.slice(0, 280)}… alliance (${year})`;
 }
 
-export function renewalNote(terms: Terms): { objectives?: string[] } {
-  return terms.renewalMonths !== undefined
-    ? { objectives: [`Renewal period: ${terms.renewalMonths} months (ATOP renewlgt)`] }
-    : {};
-}
-
 const PROVISION_TEXT: Partial<Record<Provision, string>> = { non_aggression: 'non-aggression' };
 const provisionText = (list: readonly Provision[]) =>
   list.length === 0
@@ -24,9 +18,9 @@ const provisionText = (list: readonly Provision[]) =>
     : list.map((p) => PROVISION_TEXT[p] ?? p.replace(/_/g, ' ')).join(', ');
 
 export function amendmentSummary(p: Phase, before: Terms): string {
-  const term = p.terms.termMonths !== undefined ? `; term ${p.terms.termMonths} months` : '';
+  const term = p.terms.termMonths !== undefined ? `; minimum duration ${p.terms.termMonths} months` : '';
   const same =
     p.terms.provisions.join() === before.provisions.join() && p.terms.termMonths === before.termMonths;
-  const note = same ? ' (provisions and term unchanged; other clauses or members changed)' : '';
+  const note = same ? ' (provisions and duration unchanged; other clauses or members changed)' : '';
   return `ATOP phase ${p.phase} (${p.label}): ${provisionText(p.terms.provisions)}${term}${note}`;
 }

@@ -169,3 +169,33 @@ describe('milestonesOf', () => {
     expect(milestonesOf(agreement([proposed()]), '2020-01-10')).toEqual([]);
   });
 });
+
+describe('terms as treaties write them', () => {
+  it('a fixed term ends unless renewed: overdue once past', () => {
+    const a = agreement([proposed({ termMonths: 12 }), ...signedAll, inForce]);
+    expect(milestonesOf(a, '2021-03-02').find((m) => m.kind === 'term_end')).toMatchObject({
+      dueOn: '2021-03-01',
+      status: 'overdue',
+    });
+  });
+
+  it('a minimum duration is a date from which a party may denounce: never overdue', () => {
+    const a = agreement([proposed({ denounceableAfterMonths: 12 }), ...signedAll, inForce]);
+    expect(a.denounceableFrom).toBe('2021-03-01');
+    const [before] = milestonesOf(a, '2021-02-15');
+    expect(before).toMatchObject({
+      kind: 'denounceable',
+      description: 'May be denounced from',
+      status: 'due_soon',
+    });
+    const [after] = milestonesOf(a, '2030-01-01');
+    expect(after).toMatchObject({ kind: 'denounceable', status: 'met', metOn: '2021-03-01' });
+    expect(milestonesOf(a, '2030-01-01').some((m) => m.status === 'overdue')).toBe(false);
+  });
+
+  it('an automatically renewed term rolls on by itself: its end is never overdue', () => {
+    const a = agreement([proposed({ termMonths: 12, renewsEveryMonths: 12 }), ...signedAll, inForce]);
+    const term = milestonesOf(a, '2030-01-01').find((m) => m.kind === 'term_end');
+    expect(term).toMatchObject({ description: 'Term renews automatically (every 12 months)', status: 'met' });
+  });
+});

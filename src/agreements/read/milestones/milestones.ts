@@ -8,7 +8,7 @@ import { daysBetween, type IsoDate } from '../../domain/agreement.values.js';
  * today as well, so it is judged when read, never stored.
  */
 
-export const MILESTONE_KINDS = ['committed', 'review', 'term_end', 'withdrawal'] as const;
+export const MILESTONE_KINDS = ['committed', 'review', 'term_end', 'withdrawal', 'denounceable'] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
 
 export const MILESTONE_STATUSES = ['open', 'due_soon', 'overdue', 'met', 'met_late'] as const;
@@ -28,6 +28,7 @@ export const DERIVED_IDS = {
   review: '@next-review',
   term_end: '@term-end',
   withdrawal: '@withdrawal',
+  denounceable: '@denounceable',
 } as const;
 
 export interface MilestoneFact {
@@ -79,8 +80,23 @@ export function milestoneFacts(a: Agreement): MilestoneFact[] {
   if (!isFinal(a.status)) {
     if (a.nextReviewDue !== undefined) facts.push(derived('review', 'Next review due', a.nextReviewDue));
     if (a.termEndsOn !== undefined) {
-      const description = a.renewedUntil !== undefined ? 'Renewed term ends' : 'Term ends';
-      facts.push(derived('term_end', description, a.termEndsOn));
+      if (a.renewsEveryMonths !== undefined && a.renewedUntil === undefined) {
+        // Renewed by itself while the agreement stands: nobody has to act, so it is never overdue.
+        const fact = derived(
+          'term_end',
+          `Term renews automatically (every ${a.renewsEveryMonths} months)`,
+          a.termEndsOn,
+        );
+        facts.push({ ...fact, metOn: a.termEndsOn });
+      } else {
+        const description = a.renewedUntil !== undefined ? 'Renewed term ends' : 'Term ends';
+        facts.push(derived('term_end', description, a.termEndsOn));
+      }
+    }
+    if (a.denounceableFrom !== undefined) {
+      // Informational: from this day a party may denounce it; a date, never an obligation.
+      const fact = derived('denounceable', 'May be denounced from', a.denounceableFrom);
+      facts.push({ ...fact, metOn: a.denounceableFrom });
     }
   }
   if (a.withdrawalEffectiveOn !== undefined) {
