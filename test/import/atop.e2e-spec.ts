@@ -66,7 +66,7 @@ describe('npm run import:atop on the real ATOP files', () => {
     expect((await allEvents(store)).length).toBe(first.events);
   });
 
-  it('US–Taiwan (3270): signed 1954-12-02, ended 1980-01-01 when the US denounced it', async () => {
+  it('US–Taiwan (3270): signed and in force (ATOP coding) 1954-12-02, ended 1980-01-01 when the US denounced it', async () => {
     const res = await http.get('/api/agreements/atop-3270');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -77,21 +77,30 @@ describe('npm run import:atop on the real ATOP files', () => {
       endedOn: '1980-01-01',
       endReason: 'denounced',
     });
-    expect(res.body.inForceOn).toBeUndefined();
+    // ATOP dates the obligations from the begin date: recorded as entry into force, and said to be ATOP's coding.
+    expect(res.body.inForceOn).toBe('1954-12-02');
+    const events = await http.get('/api/agreements/atop-3270/events');
+    const entry = events.body.items.find((e: { type: string }) => e.type === 'AgreementEnteredIntoForce');
+    expect(entry.metadata.entryIntoForce).toMatch(/^ATOP coding/);
   });
 
-  it('as of 1979-06-01 US–Taiwan was still signed, as of 1980-06-01 terminated', async () => {
+  it('as of 1979-06-01 US–Taiwan was still in force, as of 1980-06-01 terminated', async () => {
     const before = await http.get('/api/agreements/atop-3270?asOf=1979-06-01');
     const after = await http.get('/api/agreements/atop-3270?asOf=1980-06-01');
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ status: 'signed', asOf: '1979-06-01' });
+    expect(before.body).toMatchObject({ status: 'in_force', asOf: '1979-06-01' });
     expect(before.body.endedOn).toBeUndefined();
     expect(after.body).toMatchObject({ status: 'terminated', endedOn: '1980-01-01' });
   });
 
   it('US–South Korea (3240) is still active today', async () => {
     const res = await http.get('/api/agreements/atop-3240');
-    expect(res.body).toMatchObject({ status: 'signed', parties: ['USA', 'KOR'], signedOn: '1953-10-01' });
+    expect(res.body).toMatchObject({
+      status: 'in_force',
+      parties: ['USA', 'KOR'],
+      signedOn: '1953-10-01',
+      inForceOn: '1953-10-01',
+    });
     const active = await http.get(`/api/agreements?party=KOR&activeOn=${todayUtc()}&limit=1000`);
     expect(active.body.items.map((a: { id: string }) => a.id)).toContain('atop-3240');
   });
@@ -175,6 +184,30 @@ describe('npm run import:atop on the real ATOP files', () => {
     ).toEqual([]);
   });
 
+  it('?status=in_force lists the alliances ATOP codes as in effect (ineffect=1), less those a warning explains', async () => {
+    const inEffect = rows(ATOP_FILES.alliances).filter((r) => r.row.ineffect === '1');
+    expect(inEffect.length).toBe(334);
+    const listed = await http.get('/api/agreements?status=in_force&limit=1000');
+    const ids = new Set<string>(listed.body.items.map((a: { id: string }) => a.id));
+    expect(ids.size).toBe(listed.body.total);
+    // Every ATOP agreement in force is one ATOP codes as in effect...
+    const coded = new Set(inEffect.map((r) => `atop-${r.row.atopid}`));
+    expect([...ids].filter((id) => !coded.has(id))).toEqual([]);
+    // ...and every one in effect but not listed is explained by a warning on its alliance or member rows.
+    const unexplained = inEffect.filter((r) => {
+      if (ids.has(`atop-${r.row.atopid}`)) return false;
+      return !first.warnings.some(
+        (w) =>
+          (w.file === ATOP_FILES.alliances && w.line === r.line) ||
+          (w.file === ATOP_FILES.members &&
+            rows(ATOP_FILES.members).some((m) => m.line === w.line && m.row.atopid === r.row.atopid)),
+      );
+    });
+    expect(unexplained.map((r) => r.row.atopid)).toEqual([]);
+    expect(ids.size).toBeGreaterThan(300);
+    expect(ids).toContain('atop-3180');
+  });
+
   it('a second run adds nothing', async () => {
     const before = (await allEvents(store)).length;
     const second = await runAtopImport(running.app, FOLDER);
@@ -207,9 +240,12 @@ describe('re-running an interrupted import, and --strict', () => {
   it('completes a half-written import without duplicating what was written', async () => {
     const plan = planAtopImport(await readAtopFolder(FOLDER), { today: todayUtc() });
     const planned = plan.agreements.reduce((n, a) => n + a.events.length, 0);
-    // An interruption after the first command of 100 agreements (commands are atomic).
+    // An interruption after the first two commands (proposal and signatures; the entry into force) of 100
+    // agreements (commands are atomic).
     const partial = {
-      agreements: plan.agreements.slice(0, 100).map((a) => ({ ...a, events: bySourceRow(a.events)[0]! })),
+      agreements: plan.agreements
+        .slice(0, 100)
+        .map((a) => ({ ...a, events: bySourceRow(a.events).slice(0, 2).flat() })),
       warnings: [],
     };
     const written = partial.agreements.reduce((n, a) => n + a.events.length, 0);

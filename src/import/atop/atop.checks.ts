@@ -72,6 +72,7 @@ export function checked(
       data: d.data,
       eventId: eventIdFor(`${id}|${d.type}|${d.subject}|${d.occurredOn}`),
       source: d.source,
+      ...(d.metadata ? { metadata: d.metadata } : {}),
     });
   }
   return events;

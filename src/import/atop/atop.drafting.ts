@@ -22,13 +22,24 @@ const REASON_OF_TERMMODE: Readonly<Record<string, 'expired' | 'superseded' | 'de
 const RANK: Partial<Record<AgreementEventType, number>> = {
   AgreementProposed: 0,
   AgreementSigned: 1,
-  PartyAcceded: 2,
-  AgreementAmended: 3,
-  AgreementWithdrawn: 4,
-  AgreementTerminated: 5,
+  AgreementEnteredIntoForce: 2,
+  PartyAcceded: 3,
+  AgreementAmended: 4,
+  AgreementWithdrawn: 5,
+  AgreementTerminated: 6,
+};
+
+/**
+ * ATOP dates an alliance's obligations from its begin date; it records no instrument of entry into
+ * force. The entry into force recorded on that date says so in its metadata.
+ */
+export const ATOP_ENTRY_INTO_FORCE = {
+  entryIntoForce: 'ATOP coding: obligations dated from the alliance begin date; no instrument recorded',
 };
 
 export interface Draft {
+  /** Metadata of its own, beyond the source row's (the entry into force: ATOP's coding). */
+  metadata?: Record<string, string>;
   type: AgreementEventType;
   occurredOn: string;
   data: Record<string, unknown>;
@@ -95,6 +106,14 @@ export function draftEvents(
       data: { party: m.party },
     });
   }
+  drafts.push({
+    type: 'AgreementEnteredIntoForce',
+    occurredOn: a.begin,
+    subject: '',
+    source: a.row,
+    data: {},
+    metadata: ATOP_ENTRY_INTO_FORCE,
+  });
   for (const m of memberships) {
     if (m.start !== a.begin) {
       drafts.push({

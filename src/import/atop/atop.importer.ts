@@ -170,7 +170,7 @@ async function recordAgreement(
     const context: WriteContext = {
       actor: 'importer',
       source: ATOP_SOURCE,
-      extra: { source: ATOP_SOURCE, sourceFile: file, sourceLine: line },
+      extra: { source: ATOP_SOURCE, sourceFile: file, sourceLine: line, ...batch[0]!.metadata },
     };
     const inputs = batch.map(({ type, occurredOn, data, eventId }) => ({ type, occurredOn, data, eventId }));
     const result = await commands.execute(new RecordAgreementEvents(agreement.id, inputs, context));
@@ -189,7 +189,12 @@ export function bySourceRow(events: readonly PlannedEvent[]): PlannedEvent[][] {
   for (const e of events) {
     const current = batches[batches.length - 1];
     const head = current?.[0];
-    if (current && head && head.source.file === e.source.file && head.source.line === e.source.line) {
+    const same =
+      head !== undefined &&
+      head.source.file === e.source.file &&
+      head.source.line === e.source.line &&
+      JSON.stringify(head.metadata ?? {}) === JSON.stringify(e.metadata ?? {});
+    if (current && same) {
       current.push(e);
     } else {
       batches.push([e]);

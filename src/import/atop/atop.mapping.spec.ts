@@ -160,7 +160,7 @@ const US_TAIWAN_MEMBERS: MemberSpec[] = [
 
 describe('planAtopImport', () => {
   describe('an alliance still in effect', () => {
-    it('is proposed and signed by each founding member on its begin date, and no more', () => {
+    it('is proposed and signed by each founding member on its begin date, in force from that date (ATOP dates the obligations from it), and no more', () => {
       expect(story(tables([US_TAIWAN], US_TAIWAN_MEMBERS), 'atop-3270')).toEqual([
         [
           '1954-12-02',
@@ -173,6 +173,7 @@ describe('planAtopImport', () => {
         ],
         ['1954-12-02', 'AgreementSigned', { party: 'USA' }],
         ['1954-12-02', 'AgreementSigned', { party: 'TWN' }],
+        ['1954-12-02', 'AgreementEnteredIntoForce', {}],
       ]);
     });
 
@@ -186,6 +187,7 @@ describe('planAtopImport', () => {
         'AgreementProposed atop-alliance-level.csv:2',
         'AgreementSigned atop-alliance-level.csv:2',
         'AgreementSigned atop-alliance-level.csv:2',
+        'AgreementEnteredIntoForce atop-alliance-level.csv:2',
         'PartyAcceded atop-member-level.csv:4',
         'AgreementWithdrawn atop-member-level.csv:4',
       ]);
@@ -236,7 +238,7 @@ describe('planAtopImport', () => {
       [3, 'denounced'],
       [4, 'expired'],
     ])('is terminated on its end date (member termmode %i → %s)', (termmode, reason) => {
-      expect(story(ended(termmode), 'atop-3270').slice(3)).toEqual([
+      expect(story(ended(termmode), 'atop-3270').slice(4)).toEqual([
         ['1980-01-01', 'AgreementTerminated', { reason }],
       ]);
     });
@@ -279,13 +281,13 @@ describe('planAtopImport', () => {
       );
 
     it('a member who joins later accedes on its entry date', () => {
-      expect(story(three(), 'atop-2000').slice(3)).toEqual([
+      expect(story(three(), 'atop-2000').slice(4)).toEqual([
         ['1955-06-01', 'PartyAcceded', { party: 'FRA' }],
       ]);
     });
 
     it('a member who leaves before the end withdraws on its exit date', () => {
-      expect(story(three('1966-3-7'), 'atop-2000').slice(4)).toEqual([
+      expect(story(three('1966-3-7'), 'atop-2000').slice(5)).toEqual([
         [
           '1966-03-07',
           'AgreementWithdrawn',
@@ -307,6 +309,7 @@ describe('planAtopImport', () => {
         'AgreementProposed',
         'AgreementSigned',
         'AgreementSigned',
+        'AgreementEnteredIntoForce',
         'AgreementWithdrawn',
       ]);
       expect(warningAt(result.warnings, ATOP_FILES.alliances, 2)).toEqual([
@@ -323,7 +326,7 @@ describe('planAtopImport', () => {
         US_TAIWAN_MEMBERS.map((m) => ({ ...m, exit: '1979-1-1', termmode: 3 })),
       );
       const result = plan(t);
-      expect(result.agreements[0]!.events.map((e) => e.type).slice(3)).toEqual(['AgreementWithdrawn']);
+      expect(result.agreements[0]!.events.map((e) => e.type).slice(4)).toEqual(['AgreementWithdrawn']);
       expect(result.warnings).toEqual([]);
     });
 
@@ -340,7 +343,7 @@ describe('planAtopImport', () => {
       const result = plan(t);
       expect(
         story(t, 'atop-3610')
-          .slice(3)
+          .slice(4)
           .map(([on, type, data]) => [on, type, (data as { party: string }).party]),
       ).toEqual([
         ['1993-01-01', 'PartyAcceded', 'CZE'],
@@ -359,7 +362,7 @@ describe('planAtopImport', () => {
           { atopid: 3180, member: 255, entry: '1990-10-3' },
         ],
       );
-      expect(story(t, 'atop-3180').slice(3)).toEqual([['1954-10-23', 'PartyAcceded', { party: 'DEU' }]]);
+      expect(story(t, 'atop-3180').slice(4)).toEqual([['1954-10-23', 'PartyAcceded', { party: 'DEU' }]]);
     });
   });
 
@@ -427,6 +430,7 @@ describe('planAtopImport', () => {
         '1954-12-01',
         '1954-12-01',
         '1954-12-01',
+        '1954-12-01',
         '1980-01-01',
       ]);
       expect(warningAt(result.warnings, ATOP_FILES.alliances, 2).map((w) => w.field)).toEqual([
@@ -485,6 +489,7 @@ describe('planAtopImport', () => {
         '1954-12-02 AgreementProposed',
         '1954-12-02 AgreementSigned',
         '1954-12-02 AgreementSigned',
+        '1954-12-02 AgreementEnteredIntoForce',
         '1980-01-01 AgreementTerminated',
       ]);
       expect(warningAt(result.warnings, ATOP_FILES.members, 2).map((w) => w.field)).toEqual(['yrent']);

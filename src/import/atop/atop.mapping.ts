@@ -27,6 +27,8 @@ export interface PlannedEvent extends EventInput {
   occurredOn: string;
   /** The row this event comes from: recorded in the event's metadata. */
   source: SourceRow;
+  /** Metadata of its own, beside the row's. */
+  metadata?: Record<string, string>;
 }
 
 export interface PlannedAgreement {
