@@ -11,6 +11,11 @@ const NO_DRIVERS = {
   message: 'Database drivers are used only in src/storage/.',
 };
 
+/** The import rule for code outside src/storage/, with a folder's own restrictions added. */
+const outsideStorage = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns: [NOT_STORAGE, NO_DRIVERS, ...patterns] }],
+});
+
 /** What the pages may use besides their own modules. */
 const BROWSER_GLOBALS = Object.fromEntries(
   [
@@ -66,47 +71,27 @@ export default tseslint.config(
     },
   },
   // Boundaries (docs/architecture.md). For one rule the last matching block wins, so each block
-  // repeats the ones before it that still apply.
+  // repeats the ones before it that still apply (`outsideStorage`).
   {
     files: ['src/**/*.ts'],
     ignores: ['src/storage/**', 'src/persistence.module.ts', '**/*.spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_STORAGE, NO_DRIVERS] }] },
+    rules: outsideStorage(),
   },
   {
     files: ['src/event-store/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            NOT_STORAGE,
-            NO_DRIVERS,
-            { group: ['**/agreements/**'], message: 'The event store knows nothing of agreements.' },
-          ],
-        },
-      ],
-    },
+    rules: outsideStorage({
+      group: ['**/agreements/**'],
+      message: 'The event store knows nothing of agreements.',
+    }),
   },
   {
     files: ['src/import/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            NOT_STORAGE,
-            NO_DRIVERS,
-            {
-              group: ['**/event-store/**'],
-              message:
-                'An importer records through the command path (RecordAgreementEvents), never the store.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: outsideStorage({
+      group: ['**/event-store/**'],
+      message: 'An importer records through the command path (RecordAgreementEvents), never the store.',
+    }),
   },
   {
     files: ['src/**/domain/**/*.ts'],

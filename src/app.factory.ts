@@ -13,7 +13,7 @@ import { isValidRequestId } from './http/request-context.js';
 import { redactUrl } from './http/redact.js';
 import { securityHeaders } from './http/security-headers.js';
 import { Door } from './auth/door.js';
-import { accessOf, markPublic, type RouteAccess, type RouteAccessConfig } from './auth/route-access.js';
+import { accessIn, accessOf, markPublic, type RouteAccess } from './auth/route-access.js';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -24,6 +24,7 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
   const adapter = new FastifyAdapter({
     logger:
       config.logLevel === 'silent'
@@ -44,12 +45,9 @@ export async function createApp(
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
     http: {
-      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      headersTimeout,
       // Node checks these timeouts every 30 s by default: a 10 s limit could then take 40 s.
-      connectionsCheckingInterval: Math.max(
-        50,
-        Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)),
-      ),
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
     },
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
@@ -76,7 +74,7 @@ export async function createApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.maxConnections = config.maxConnections;
-  const routes: { method: string; url: string; options: { config?: unknown } }[] = [];
+  const routes: RouteRecord[] = [];
   fastify.addHook('onRoute', (route) => {
     // The API documentation (the Swagger UI, its assets and the JSON) is public; so is a CORS
     // preflight (`OPTIONS *`, sent without credentials). Decided per route as it is registered.
@@ -114,17 +112,17 @@ const DOCS_PATH = '/docs';
 const isDocsRoute = (url: string) =>
   url === DOCS_PATH || url === `${DOCS_PATH}-json` || url.startsWith(`${DOCS_PATH}/`);
 
-const registries = new WeakMap<
-  NestFastifyApplication,
-  { method: string; url: string; options: { config?: unknown } }[]
->();
+/** A route as registered; its options are read late: a plugin's own onRoute hook may still mark it. */
+type RouteRecord = { method: string; url: string; options: { config?: unknown } };
+
+const registries = new WeakMap<NestFastifyApplication, RouteRecord[]>();
 
 /** Every route the application registered (filled when it initialises): for tests and docs checks. */
 export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
   return (registries.get(app) ?? []).map(({ method, url, options }) => ({
     method,
     url,
-    access: (options.config as RouteAccessConfig | undefined)?.access ?? 'key',
+    access: accessIn(options.config),
   }));
 }
 

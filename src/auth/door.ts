@@ -38,7 +38,7 @@ export class Door {
 
   readonly onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!request.raw.url?.startsWith('/')) {
-      return refuse(
+      return sendProblem(
         request,
         reply,
         badRequest('request-target', 'origin_form', 'The request target must be a path, as in GET /api/…'),
@@ -53,12 +53,12 @@ export class Door {
     if (!principal) {
       const wait = this.failures.take(request.ip);
       if (wait > 0)
-        return refuse(
+        return sendProblem(
           request,
           reply,
           tooManyRequests(wait, 'Too many requests without a valid API key from this address'),
         );
-      return refuse(
+      return sendProblem(
         request,
         reply,
         unauthorized(
@@ -69,13 +69,9 @@ export class Door {
       );
     }
     const wait = this.perKey.take(principal.keyId);
-    if (wait > 0) return refuse(request, reply, tooManyRequests(wait));
+    if (wait > 0) return sendProblem(request, reply, tooManyRequests(wait));
     (request as AuthenticatedRequest).principal = principal;
   };
-}
-
-function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  return sendProblem(request, reply, error);
 }
 
 function bearerKey(request: FastifyRequest): string | undefined {
@@ -85,7 +81,7 @@ function bearerKey(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** From the parsed query: `access%5Ftoken` is `access_token` too. A repeated parameter is refused. */
+/** From the parsed query: `access%5Ftoken` is `access_token` too. A repeated parameter is no key. */
 function queryToken(request: FastifyRequest): string | undefined {
   const token = (request.query as Record<string, unknown> | undefined)?.access_token;
   return typeof token === 'string' && token.length <= 512 ? token : undefined;

@@ -24,10 +24,12 @@ export const PublicMetrics = () => RouteConfig({ access: 'metrics' } satisfies R
 /** A key is needed, and may be sent as ?access_token= (the live feed: EventSource cannot send headers). */
 export const KeyInQuery = () => RouteConfig({ access: 'key-or-query-token' } satisfies RouteAccessConfig);
 
-/** The matched route's access; a request no route matched has none (it is answered 404). */
-export function accessOf(request: FastifyRequest): RouteAccess {
-  return (request.routeOptions.config as RouteAccessConfig | undefined)?.access ?? 'key';
-}
+/** A route's access, from its config: a route that says nothing needs a key. */
+export const accessIn = (config: unknown): RouteAccess =>
+  (config as RouteAccessConfig | undefined)?.access ?? 'key';
+
+/** The matched route's access. */
+export const accessOf = (request: FastifyRequest): RouteAccess => accessIn(request.routeOptions.config);
 
 /** Marks a route public while it is registered (Fastify onRoute): the pages and the docs. */
 export function markPublic(route: { config?: unknown }): void {

@@ -98,11 +98,14 @@ export class WrongExpectedVersion extends Error {
   }
 }
 
+/** What an event sent again under a stored id must repeat (its metadata, who sent it, may differ). */
+export type ReplayedField = 'type' | 'occurredOn' | 'data';
+
 export class EventIdConflict extends Error {
   /** `field`: what differs from the stored event (type, occurredOn, data); absent: its place (stream, order). */
   constructor(
     readonly eventId: string,
-    readonly field?: 'type' | 'occurredOn' | 'data',
+    readonly field?: ReplayedField,
   ) {
     super(
       field

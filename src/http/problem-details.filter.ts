@@ -103,16 +103,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    if (toProblem(error).problem.status >= 500) {
+    const mapped = toProblem(error);
+    if (mapped.problem.status >= 500)
       this.logger.error({ err: error, requestId: request.id }, 'request failed');
-    }
-    sendProblem(request, reply, error);
+    sendProblem(request, reply, error, mapped);
   }
 }
 
 /** Answers with the problem for `error`; its `instance` is the request's path and query, secrets redacted. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const { problem: body, headers } = toProblem(error);
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  { problem: body, headers } = toProblem(error),
+): FastifyReply {
   return reply
     .status(body.status)
     .headers(headers)

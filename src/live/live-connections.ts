@@ -84,11 +84,6 @@ export class LiveConnections implements BeforeApplicationShutdown {
     };
   }
 
-  /** Feeds open per key, for tests and metrics. */
-  openFeeds(keyId: string): number {
-    return this.feeds.get(keyId)?.size ?? 0;
-  }
-
   beforeApplicationShutdown(): void {
     this.stopChecking();
     this.closing.next();

@@ -360,7 +360,7 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
           ...a.formerParties,
           { party: predecessor, withdrawnOn: on, reason: `succeeded by ${party}` },
         ],
-        signatures: { ...a.signatures, [party]: signedOn ?? on },
+        ...(signedOn ? { signatures: { ...a.signatures, [party]: signedOn } } : {}),
         ...(ratified ? { ratifications: { ...a.ratifications, [party]: ratified } } : {}),
       };
       return withActions(next, party, { successorTo: { predecessor, on } });

@@ -27,7 +27,5 @@ const BY_CODE = new Map(STATES.map((s) => [s.code, s]));
 
 export const isKnownState = (code: string): boolean => BY_CODE.has(code);
 
-export const stateOf = (code: string): State | undefined => BY_CODE.get(code);
-
 /** The state's English name, or the code itself for one the registry does not know. */
 export const stateName = (code: string): string => BY_CODE.get(code)?.name ?? code;

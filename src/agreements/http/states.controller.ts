@@ -7,14 +7,6 @@ export class StatesController {
   /** Every known state, in one answer (a fixed reference list of a few hundred entries, not paged). */
   @Get()
   list() {
-    return {
-      items: STATES.map((s) => ({
-        code: s.code,
-        name: s.name,
-        historical: s.historical,
-        ...(s.cowCode !== undefined ? { cowCode: s.cowCode } : {}),
-        ...(s.successors ? { successors: s.successors } : {}),
-      })),
-    };
+    return { items: STATES };
   }
 }

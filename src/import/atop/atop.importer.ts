@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { todayUtc } from '../../clock.js';
 import {
   RecordAgreementEvents,
   type WriteContext,
@@ -51,7 +52,10 @@ export async function readAtopFolder(folder: string): Promise<AtopTables> {
   return Object.fromEntries(entries) as AtopTables;
 }
 
-export const todayUtc = () => new Date().toISOString().slice(0, 10);
+/** A folder's plan, dated today (what lies after today is refused by the rules). */
+export async function planAtopFolder(folder: string): Promise<AtopPlan> {
+  return planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
+}
 
 /** What an import tells its user as it goes (the console report: src/import/import-report.ts). */
 export interface ImportReporter {
@@ -73,7 +77,7 @@ export async function importAtopFolder(
 ): Promise<AtopImportSummary | undefined> {
   const started = performance.now();
   const { report } = options;
-  const plan = planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
+  const plan = await planAtopFolder(folder);
   const planned = plan.agreements.reduce((n, a) => n + a.events.length, 0);
   report.plan(
     `ATOP 4.01 from ${folder}: ${plan.agreements.length} agreements, ${planned} events planned, ${plan.warnings.length} warnings`,
@@ -101,20 +105,14 @@ export async function runAtopImport(
   folder: string,
   options: AtopImportOptions = {},
 ): Promise<AtopImportSummary> {
-  const plan = planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
-  return recordAtopPlan(app, plan, options);
+  return recordAtopPlan(app, await planAtopFolder(folder), options);
 }
 
 /** What the importer needs of the application: the command bus, and the status read model to skip by. */
-export interface ImportDeps {
+interface ImportDeps {
   commands: CommandBus;
   states: AgreementStates;
 }
-
-export const importDeps = (app: INestApplicationContext): ImportDeps => ({
-  commands: app.get(CommandBus),
-  states: app.get<AgreementStates>(AGREEMENT_STATES),
-});
 
 /**
  * Records a plan through the CommandBus, so every event passes the same decider as the HTTP
@@ -123,11 +121,14 @@ export const importDeps = (app: INestApplicationContext): ImportDeps => ({
  * answers the stored events as duplicates) and records the rest. The importer never reads the store.
  */
 export async function recordAtopPlan(
-  app: INestApplicationContext | ImportDeps,
+  app: INestApplicationContext,
   plan: AtopPlan,
   options: AtopImportOptions = {},
 ): Promise<AtopImportSummary> {
-  const deps = 'commands' in app ? app : importDeps(app);
+  const deps: ImportDeps = {
+    commands: app.get(CommandBus),
+    states: app.get<AgreementStates>(AGREEMENT_STATES),
+  };
   const summary: AtopImportSummary = {
     agreements: plan.agreements.length,
     events: 0,

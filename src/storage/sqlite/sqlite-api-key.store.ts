@@ -22,6 +22,8 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly byHash;
   private readonly changes: SqliteChanges;
   private readonly keysState;
+  /** Asked for every open live feed's key (live-connections.ts): prepared once. */
+  private readonly liveIds;
   private readonly cache = new Map<string, Principal>();
   private cachedAt = -1;
   private cachedKeys = '';
@@ -30,6 +32,11 @@ export class SqliteApiKeyStore implements ApiKeyStore {
     this.byHash = db.prepare<[string], ApiKeyRow>(
       'SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
     );
+    this.liveIds = db
+      .prepare<[string], string>(
+        'SELECT id FROM api_keys WHERE revoked_at IS NULL AND id IN (SELECT value FROM json_each(?))',
+      )
+      .pluck();
     this.changes = SqliteChanges.of(db);
     this.keysState = db
       .prepare<[], string>("SELECT COUNT(*) || ' ' || COUNT(revoked_at) FROM api_keys")
@@ -96,13 +103,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async liveKeyIds(ids: readonly string[]): Promise<Set<string>> {
-    const live = this.db
-      .prepare<[string], string>(
-        'SELECT id FROM api_keys WHERE revoked_at IS NULL AND id IN (SELECT value FROM json_each(?))',
-      )
-      .pluck()
-      .all(JSON.stringify(ids));
-    return new Set(live);
+    return new Set(this.liveIds.all(JSON.stringify(ids)));
   }
 
   async count(): Promise<number> {

@@ -10,8 +10,6 @@ export interface SqliteHandle {
   db: Database;
 }
 
-export { DatabaseRefused };
-
 /**
  * Opens the SQLite file through TypeORM (which owns migrations) and hands out the raw
  * connection. Durability is set here, not left to defaults: WAL with synchronous=FULL

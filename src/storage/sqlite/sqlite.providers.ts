@@ -24,8 +24,7 @@ import { checkSqliteAppendOnly } from './sqlite-append-only.js';
 import { SqliteApiKeyStore } from './sqlite-api-key.store.js';
 import { openSqlite, type SqliteHandle } from './sqlite.database.js';
 import { SqliteIdempotencyStore } from './sqlite-idempotency.store.js';
-import { sqliteReadModels } from './sqlite-read-models.js';
-import { WRITER_PROJECTIONS_MODULE } from './sqlite-writer-projections.js';
+import { WRITER_PROJECTIONS_MODULE, writerProjections } from './sqlite-writer-projections.js';
 
 export const SQLITE = Symbol('SqliteHandle');
 const SQLITE_WRITER = Symbol('SqliteWriter');
@@ -71,10 +70,13 @@ export function sqliteProviders(
       provide: SQLITE_WRITER,
       inject: [SQLITE],
       // A file gets a writer thread of its own; `:memory:` is visible to this connection only.
-      useFactory: (sqlite: SqliteHandle): Promise<SqliteWriter> =>
-        config.file === ':memory:'
-          ? Promise.resolve(new InlineWriter(new SqliteAppender(sqlite.db, sqliteReadModels())))
-          : WorkerWriter.start(config.file, { projections: WRITER_PROJECTIONS_MODULE }),
+      useFactory: (sqlite: SqliteHandle): Promise<SqliteWriter> => {
+        if (config.file !== ':memory:') {
+          return WorkerWriter.start(config.file, { projections: WRITER_PROJECTIONS_MODULE });
+        }
+        const { projections, rolledBack } = writerProjections();
+        return Promise.resolve(new InlineWriter(new SqliteAppender(sqlite.db, projections, rolledBack)));
+      },
     },
     {
       provide: DATABASE_PROBE,

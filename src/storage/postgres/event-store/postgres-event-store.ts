@@ -231,10 +231,15 @@ export class PostgresEventStore implements EventStore {
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
       [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
     );
-    await client.query('UPDATE event_log SET last_position = $1', [next - 1]);
     for (const projection of this.projections) await projection.apply(client, written);
     // Delivered by PostgreSQL at COMMIT, to every instance listening (this one included).
-    await client.query(`SELECT pg_notify('${APPENDED_CHANNEL}', '${next - 1}')`);
+    // One statement: the highest position ever given moves on, and the commit is announced.
+    await client.query(
+      `INSERT INTO event_log (id, last_position) VALUES (true, $1)
+       ON CONFLICT (id) DO UPDATE SET last_position = excluded.last_position
+       RETURNING pg_notify('${APPENDED_CHANNEL}', last_position::text)`,
+      [next - 1],
+    );
     return outcomes;
   }
 

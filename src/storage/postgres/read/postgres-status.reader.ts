@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { rows } from '../postgres.database.js';
 import { settle, type Agreement } from '../../../agreements/domain/agreement.state.js';
-import { todayUtc } from '../../../clock.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   summaryOf,
@@ -19,7 +18,8 @@ const asciiLower = (expr: string) =>
 export class PostgresStatusReader implements StatusReader {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly today: () => string = todayUtc,
+    /** Today's date, from the application's clock. */
+    private readonly today: () => string,
   ) {}
 
   async get(id: string): Promise<AgreementView | undefined> {

@@ -6,6 +6,7 @@ import {
   EventIdConflict,
   StoreUnavailable,
   WrongExpectedVersion,
+  type ReplayedField,
 } from '../../../event-store/event-store.port.js';
 import type { AppendOutcome, AppendRequest, SqliteAppender } from './sqlite-appender.js';
 
@@ -45,7 +46,7 @@ export type FromWriter =
 export type EncodedOutcome = Extract<AppendOutcome, { ok: unknown }> | { error: EncodedError };
 type EncodedError =
   | { kind: 'version'; streamId: string; expected: number; actual: number }
-  | { kind: 'eventId'; eventId: string; field?: 'type' | 'occurredOn' | 'data' }
+  | { kind: 'eventId'; eventId: string; field?: ReplayedField }
   | { kind: 'unavailable'; reason: string }
   | { kind: 'other'; message: string; code?: string; stack?: string };
 

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SqliteChanges, type ChangeCache } from '../sqlite-changes.js';
 import { settle, type Agreement } from '../../../agreements/domain/agreement.state.js';
-import { todayUtc } from '../../../clock.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   summaryOf,
@@ -19,7 +18,8 @@ export class SqliteStatusReader implements StatusReader {
 
   constructor(
     private readonly db: Database,
-    private readonly today: () => string = todayUtc,
+    /** Today's date, from the application's clock. */
+    private readonly today: () => string,
   ) {
     this.getStmt = db.prepare<[string], { state: string; version: number }>(
       'SELECT state, version FROM agreement_status WHERE id = ?',
