@@ -8,10 +8,10 @@
  * HISTORICAL: the states of the Correlates of War list (test/fixtures/atop/cow-country-codes.csv, a copy of
  * ../shared/datasets/atop/cow-country-codes.csv) whose COW code no present state holds (see
  * src/import/atop/atop.codes.ts for which codes map to a present state): `COW-<StateAbb>`, COW's name, its COW
- * code, and its successors where they are known (a dissolution: Czechoslovakia → Czechia and Slovakia; a
- * unification: the GDR → Germany, the two Yemens → Yemen, the Republic of Vietnam → Viet Nam, Zanzibar →
- * Tanzania). The COW file gives no years, so none are recorded. The USSR and Yugoslavia are RUS and SRB:
- * COW keeps one code for them, which those states hold today.
+ * code, and its successors only where the issue that asked for this registry names them (Czechoslovakia →
+ * Czechia and Slovakia; the GDR → Germany): the COW file gives no successors, and none is guessed. It gives
+ * no years either, so none are recorded. The USSR and Yugoslavia are RUS and SRB: COW keeps one code for them,
+ * which those states hold today.
  */
 // prettier-ignore
 export const CURRENT_STATES: readonly (readonly [code: string, name: string])[] = [
@@ -285,9 +285,9 @@ export const HISTORICAL_STATES: readonly (readonly [code: string, name: string, 
   ['COW-PMA', "Parma", 335],
   ['COW-TUS', "Tuscany", 337],
   ['COW-KOS', "Kosovo", 347],
-  ['COW-ZAN', "Zanzibar", 511, ['TZA']],
-  ['COW-YAR', "Yemen Arab Republic", 678, ['YEM']],
-  ['COW-YPR', "Yemen People's Republic", 680, ['YEM']],
+  ['COW-ZAN', "Zanzibar", 511],
+  ['COW-YAR', "Yemen Arab Republic", 678],
+  ['COW-YPR', "Yemen People's Republic", 680],
   ['COW-KOR', "Korea", 730],
-  ['COW-RVN', "Republic of Vietnam", 817, ['VNM']],
+  ['COW-RVN', "Republic of Vietnam", 817],
 ];
