@@ -4,6 +4,7 @@ import { Accountability1764288000010 } from './1764288000010-accountability.js';
 import { Security1764288000020 } from './1764288000020-security.js';
 import { PartyMembership1764288000040 } from './1764288000040-party-membership.js';
 import { PositionsNeverReused1764288000050 } from './1764288000050-positions-never-reused.js';
+import { DatePrecision1764288000060 } from './1764288000060-date-precision.js';
 
 /** Listed explicitly: an ESM build has no glob loading of migration files. */
 export const sqliteMigrations = [
@@ -13,4 +14,5 @@ export const sqliteMigrations = [
   Security1764288000020,
   PartyMembership1764288000040,
   PositionsNeverReused1764288000050,
+  DatePrecision1764288000060,
 ];

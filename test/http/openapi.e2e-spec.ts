@@ -156,6 +156,14 @@ describe('GET /docs-json', () => {
       });
     }
     await record('example-succession', succession);
+    // A retraction names an event of its own stream: the example, for the succession just recorded.
+    const events = (await http.get('/api/agreements/example-succession/events?limit=1000')).body.items;
+    const retraction = example('EventRetracted');
+    await record('example-succession', {
+      ...retraction,
+      data: { ...retraction.data, eventId: events.at(-1).eventId },
+    });
+    expect((await http.get('/api/agreements/example-succession')).body.parties).toContain(predecessor);
     expect([...accepted].sort()).toEqual([...EVENT_TYPES].sort());
     expect((await http.get(`/api/agreements/${id}`)).body.status).toBe('terminated');
   });

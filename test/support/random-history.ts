@@ -3,7 +3,8 @@ import { decide } from '../../src/agreements/domain/agreement.decider.js';
 import { DomainError } from '../../src/agreements/domain/agreement.errors.js';
 import type { AgreementEventType, EventData } from '../../src/agreements/domain/agreement.events.js';
 import { evolve, initialState, type AgreementState } from '../../src/agreements/domain/agreement.state.js';
-import { addMonths, PROVISIONS } from '../../src/agreements/domain/agreement.values.js';
+import { PROVISIONS } from '../../src/agreements/domain/agreement.values.js';
+import { addMonths } from '../../src/agreements/domain/dates.js';
 
 /**
  * Random but valid agreement histories: each candidate event is checked with the domain's

@@ -30,6 +30,7 @@ export const COMMAND_FOR = {
   ProvisionalApplicationStarted: 'StartProvisionalApplication',
   WithdrawalRescinded: 'RescindWithdrawal',
   SuccessionNotified: 'NotifySuccession',
+  EventRetracted: 'RetractEvent',
   AgreementTerminated: 'TerminateAgreement',
 } as const satisfies Record<AgreementEventType, string>;
 

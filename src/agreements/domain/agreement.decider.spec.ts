@@ -21,8 +21,11 @@ const TODAY = '2026-11-28';
 const ON = '2026-11-20';
 const PROPOSED_ON = '2026-01-10';
 
-type Recordable = Exclude<AgreementEventType, 'AgreementProposed'>;
-const RECORDABLE = EVENT_TYPES.filter((t): t is Recordable => t !== 'AgreementProposed');
+/** Every event recorded by status (a retraction is decided on the stream's history: tested on its own). */
+type Recordable = Exclude<AgreementEventType, 'AgreementProposed' | 'EventRetracted'>;
+const RECORDABLE = EVENT_TYPES.filter(
+  (t): t is Recordable => t !== 'AgreementProposed' && t !== 'EventRetracted',
+);
 
 function ev<T extends AgreementEventType>(type: T, occurredOn: IsoDate, data: EventData<T>): AgreementEvent {
   return { type, occurredOn, data } as AgreementEvent;

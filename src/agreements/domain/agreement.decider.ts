@@ -1,8 +1,11 @@
-import type { AgreementCommand, CommandOfType } from './agreement.commands.js';
-import { AgreementErrors as E } from './agreement.errors.js';
+import { commandFor, type AgreementCommand, type CommandOfType } from './agreement.commands.js';
+import { AgreementErrors as E, DomainError } from './agreement.errors.js';
+import { certainlyBefore, periodStart } from './dates.js';
 import type { AgreementEvent, AgreementEventType } from './agreement.events.js';
+import { liveEvents, retractedIds, type RecordedEvent } from './retractions.js';
 import {
   evolve,
+  fold,
   initialState,
   isFinal,
   OPEN_STATUSES,
@@ -13,7 +16,10 @@ import {
 } from './agreement.state.js';
 
 /** The statuses in which each kind of event may be recorded (DESIGN §4). */
-const ALLOWED_IN: Record<Exclude<AgreementEventType, 'AgreementProposed'>, readonly OpenStatus[]> = {
+const ALLOWED_IN: Record<
+  Exclude<AgreementEventType, 'AgreementProposed' | 'EventRetracted'>,
+  readonly OpenStatus[]
+> = {
   AgreementSigned: ['proposed'],
   ExerciseHeld: ['signed', 'in_force'],
   ReviewConducted: ['signed', 'in_force', 'suspended'],
@@ -39,9 +45,17 @@ const ALLOWED_IN: Record<Exclude<AgreementEventType, 'AgreementProposed'>, reado
   AgreementTerminated: OPEN_STATUSES,
 };
 
-/** Pure: the events a command records, or a named DomainError thrown when it is refused. */
-export function decide(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
+/**
+ * Pure: the events a command records, or a named DomainError thrown when it is refused. A retraction
+ * is decided on the stream's `history` (its events with their ids), whatever the agreement's status.
+ */
+export function decide(
+  command: AgreementCommand,
+  state: AgreementState,
+  history: readonly RecordedEvent[] = [],
+): AgreementEvent[] {
   checkDate('occurredOn', command.occurredOn, command.today);
+  if (command.type === 'RetractEvent') return [retract(command, history)];
   if (command.type === 'ProposeAgreement') {
     if (state.status !== 'none') throw E.alreadyExists(command.agreementId);
     return [event(command)];
@@ -51,14 +65,14 @@ export function decide(command: AgreementCommand, state: AgreementState): Agreem
   // at the notices as recorded: a notice on record can be rescinded, as the record says it was).
   const seen = command.type === 'RescindWithdrawal' ? state : settle(state, command.occurredOn);
   if (isFinal(seen.status)) throw E.closed(seen.status);
-  if (command.occurredOn < seen.proposedOn) {
+  if (certainlyBefore(command.occurredOn, seen.proposedOn)) {
     throw E.dateBeforeProposal('occurredOn', command.occurredOn, seen.proposedOn);
   }
   return [decideFor(command, seen)];
 }
 
 function decideFor(
-  command: Exclude<AgreementCommand, { type: 'ProposeAgreement' }>,
+  command: Exclude<AgreementCommand, { type: 'ProposeAgreement' | 'RetractEvent' }>,
   a: Agreement,
 ): AgreementEvent {
   switch (command.type) {
@@ -131,6 +145,47 @@ function decideFor(
   }
 }
 
+/**
+ * An event may be retracted when it is on record, is not a retraction, has not been retracted, and
+ * the rest of the stream stays valid without it: replayed through the decider, no event that was
+ * accepted before is refused once it is gone (those that would be are named).
+ */
+function retract(c: CommandOfType<'RetractEvent'>, history: readonly RecordedEvent[]): AgreementEvent {
+  const id = c.data.eventId;
+  const target = history.find((e) => e.eventId === id);
+  if (!target) throw E.eventNotFound(id);
+  if (target.type === 'EventRetracted') throw E.retractionNotRetractable(id);
+  if (retractedIds(history).has(id)) throw E.alreadyRetracted(id);
+  const live = liveEvents(history);
+  const refusedBefore = refusedOnReplay(live, c.agreementId);
+  const refusedAfter = refusedOnReplay(
+    live.filter((e) => e.eventId !== id),
+    c.agreementId,
+  );
+  const dependents = [...refusedAfter].filter((e) => !refusedBefore.has(e));
+  if (dependents.length > 0) throw E.retractionBreaksStream(id, dependents);
+  return event(c);
+}
+
+/** The ids of the events the decider would refuse, replaying them in order (dates are not judged against today). */
+function refusedOnReplay(events: readonly RecordedEvent[], agreementId: string): Set<string> {
+  const refused = new Set<string>();
+  let state = initialState();
+  for (const e of events) {
+    try {
+      decide(
+        commandFor(e.type, { agreementId, occurredOn: e.occurredOn, data: e.data, today: '9999-12-31' }),
+        state,
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      refused.add(e.eventId);
+    }
+    state = evolve(state, { ...e, streamId: agreementId });
+  }
+  return refused;
+}
+
 function sign(c: CommandOfType<'SignAgreement'>, a: Agreement): AgreementEvent {
   requireStatus(a, c.eventType);
   requireParty(a, c.data.party, 'data.party');
@@ -142,7 +197,7 @@ function recordExercise(c: CommandOfType<'RecordExercise'>, a: Agreement): Agree
   requireStatus(a, c.eventType);
   c.data.participants.forEach((p, i) => requireParty(a, p, `data.participants.${i}`));
   checkDate('data.startedOn', c.data.startedOn, c.today);
-  if (c.data.startedOn < a.proposedOn)
+  if (certainlyBefore(c.data.startedOn, a.proposedOn))
     throw E.dateBeforeProposal('data.startedOn', c.data.startedOn, a.proposedOn);
   return event(c);
 }
@@ -249,26 +304,45 @@ function requireParty(a: Agreement, party: string, field: string): void {
 }
 
 function requireOrder(field: string, date: string, other: string, otherField: string): void {
-  if (date < other) throw E.dateBefore(field, date, other, otherField);
+  if (certainlyBefore(date, other)) throw E.dateBefore(field, date, other, otherField);
 }
 
 function checkDate(field: string, date: string, today: string): void {
-  if (date > today) throw E.dateInFuture(field, date, today);
+  // Refused only when certainly in the future: the year of today may be recorded today.
+  if (periodStart(date) > today) throw E.dateInFuture(field, date, today);
 }
 
 function event(c: AgreementCommand): AgreementEvent {
   return { type: c.eventType, occurredOn: c.occurredOn, data: c.data } as AgreementEvent;
 }
 
-/** Decides a batch against a running state: each command sees the events before it. */
-export function decideAll(commands: readonly AgreementCommand[], state: AgreementState = initialState()) {
+/**
+ * Decides a batch against a running state: each command sees the events before it. `history` (the
+ * stream's recorded events) is needed only by a retraction, after which the state is the live
+ * events refolded.
+ */
+export function decideAll(
+  commands: readonly AgreementCommand[],
+  state: AgreementState = initialState(),
+  history: readonly RecordedEvent[] = [],
+) {
   const events: AgreementEvent[] = [];
+  const seen: RecordedEvent[] = [...history];
   let current = state;
   for (const command of commands) {
-    for (const e of decide(command, current)) {
-      current = evolve(current, { ...e, streamId: command.agreementId });
+    for (const e of decide(command, current, seen)) {
+      const streamId = command.agreementId;
+      seen.push({ ...e, eventId: '' });
+      current =
+        e.type === 'EventRetracted'
+          ? fold(liveEvents(seen).map((r) => ({ ...r, streamId })))
+          : evolve(current, { ...e, streamId });
       events.push(e);
     }
   }
   return { events, state: current };
 }
+
+/** True when a batch of commands needs the stream's history to be decided. */
+export const needsHistory = (commands: readonly AgreementCommand[]): boolean =>
+  commands.some((c) => c.type === 'RetractEvent');

@@ -81,4 +81,27 @@ export const AgreementErrors = {
     ),
   dateBefore: (field: string, date: string, other: string, otherField: string) =>
     invalid('DateOutOfOrder', `${field} ${date} must not be before ${otherField} ${other}`, field),
+  eventNotFound: (eventId: string) =>
+    new DomainError(
+      'EventNotFound',
+      'not_found',
+      `No event ${eventId} is recorded for this agreement`,
+      'data.eventId',
+    ),
+  retractionNotRetractable: (eventId: string) =>
+    conflict(
+      'RetractionNotRetractable',
+      `Event ${eventId} is itself a retraction: a retraction cannot be retracted`,
+      'data.eventId',
+    ),
+  alreadyRetracted: (eventId: string) =>
+    conflict('EventAlreadyRetracted', `Event ${eventId} has already been retracted`, 'data.eventId'),
+  retractionBreaksStream: (eventId: string, dependents: readonly string[]) =>
+    new DomainError(
+      'RetractionBreaksStream',
+      'conflict',
+      `Retracting event ${eventId} would leave events that depend on it invalid: ${dependents.join(', ')} ` +
+        '(retract those first)',
+      'data.eventId',
+    ),
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { agreementId, isoDate, partyCode, positiveMonths, provision, text } from './agreement.values.js';
+import { certainlyBefore } from './dates.js';
+import { agreementId, eventDate, partyCode, positiveMonths, provision, text } from './agreement.values.js';
 
 /**
  * The event catalogue. Each event's data is a strict schema (unknown fields are refused);
@@ -41,8 +42,8 @@ export const eventDataSchemas = {
   ExerciseHeld: z
     .strictObject({
       name: text(200),
-      startedOn: isoDate,
-      endedOn: isoDate.optional(),
+      startedOn: eventDate,
+      endedOn: eventDate.optional(),
       location: text(200).optional(),
       participants: z
         .array(partyCode)
@@ -51,14 +52,14 @@ export const eventDataSchemas = {
         .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a party' }),
       notes: text(4000).optional(),
     })
-    .refine((d) => d.endedOn === undefined || d.endedOn >= d.startedOn, {
+    .refine((d) => d.endedOn === undefined || !certainlyBefore(d.endedOn, d.startedOn), {
       message: 'must not be before startedOn',
       path: ['endedOn'],
     }),
   ReviewConducted: z.strictObject({
     outcome: z.enum(['reaffirmed', 'amendment_recommended', 'concerns_raised', 'termination_recommended']),
     findings: text(4000).optional(),
-    nextReviewDue: isoDate.optional(),
+    nextReviewDue: eventDate.optional(),
   }),
   AgreementAmended: z.strictObject({
     summary: text(1000),
@@ -76,7 +77,7 @@ export const eventDataSchemas = {
   AgreementWithdrawn: z.strictObject({
     party: partyCode,
     reason: text(1000).optional(),
-    effectiveOn: isoDate.optional(),
+    effectiveOn: eventDate.optional(),
   }),
   AgreementRatified: z.strictObject({
     party: partyCode,
@@ -90,7 +91,7 @@ export const eventDataSchemas = {
     }),
     description: text(1000),
     owner: partyCode,
-    dueOn: isoDate,
+    dueOn: eventDate,
   }),
   MilestoneMet: z.strictObject({
     milestoneId: z.string().min(1).max(64),
@@ -108,7 +109,7 @@ export const eventDataSchemas = {
   }),
   AgreementSuspended: z.strictObject({ reason: text(1000) }),
   AgreementResumed: z.strictObject({ reason: text(1000) }),
-  AgreementRenewed: z.strictObject({ newTermEndsOn: isoDate }),
+  AgreementRenewed: z.strictObject({ newTermEndsOn: eventDate }),
   // Per-party treaty actions (UN Treaty Handbook; Vienna Convention 1969 arts. 2, 19–23, 25; 1978 on succession).
   ReservationMade: z.strictObject({
     party: partyCode,
@@ -134,6 +135,15 @@ export const eventDataSchemas = {
       message: 'must not be the successor',
       path: ['predecessor'],
     }),
+  /** A correction: the event named was recorded in error; read models are as if it never had been. */
+  EventRetracted: z.strictObject({
+    eventId: z
+      .string()
+      .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+        message: 'must be the id (a UUID) of an event of this agreement',
+      }),
+    reason: text(1000),
+  }),
   AgreementTerminated: z.strictObject({
     reason: z.enum(['expired', 'mutual_consent', 'superseded', 'denounced']),
     supersededBy: agreementId.optional(),
@@ -216,5 +226,9 @@ export const EVENT_EXAMPLES: { [T in AgreementEventType]: EventData<T> } = {
   ProvisionalApplicationStarted: { party: 'JPN' },
   WithdrawalRescinded: { party: 'JPN', reason: 'Notice of withdrawal rescinded after talks' },
   SuccessionNotified: { party: 'CZE', predecessor: 'COW-CZE' },
+  EventRetracted: {
+    eventId: '0b5e1c7a-3f4d-4c2b-9a1e-6d7f8e9a0b1c',
+    reason: 'Signature recorded for the wrong party (the signatory was Australian)',
+  },
   AgreementTerminated: { reason: 'superseded', supersededBy: 'usa-jpn-1960' },
 };

@@ -15,7 +15,8 @@ import {
   type AgreementState,
   settle,
 } from './agreement.state.js';
-import { addMonths, daysBetween, isCalendarDate, type IsoDate } from './agreement.values.js';
+import { isCalendarDate, type IsoDate } from './agreement.values.js';
+import { addMonths, daysBetween } from './dates.js';
 
 const ID = 'usa-jpn-2026';
 

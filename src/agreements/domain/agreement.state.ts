@@ -1,5 +1,6 @@
 import type { AgreementEvent } from './agreement.events.js';
-import { addMonths, type IsoDate, type PartyCode, type Provision } from './agreement.values.js';
+import type { IsoDate, PartyCode, Provision } from './agreement.values.js';
+import { addMonths, byStart, latest, passedBy, periodEnd } from './dates.js';
 
 export const OPEN_STATUSES = ['proposed', 'signed', 'in_force', 'suspended'] as const;
 export const FINAL_STATUSES = ['withdrawn', 'terminated'] as const;
@@ -146,9 +147,9 @@ function withDerivedDates(a: Agreement): Agreement {
 }
 
 const allSigned = (a: Agreement) => a.parties.every((p) => a.signatures[p] !== undefined);
-/** The day the last current party signed: signatures may be backfilled out of order. */
+/** When the last current party signed (signatures may be backfilled out of order, at any precision). */
 const lastSignature = (a: Agreement) =>
-  a.parties.map((p) => a.signatures[p] ?? '').reduce((max, d) => (d > max ? d : max), '');
+  a.parties.map((p) => a.signatures[p] ?? '').reduce((max, d) => (max === '' ? d : latest(max, d)), '');
 
 /** Pure: the state after one more event. Events are trusted (the decider has checked them). */
 export function evolve(state: AgreementState, event: AgreementEvent & { streamId?: string }): AgreementState {
@@ -189,7 +190,7 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     };
   }
   if (state.status === 'none') return state;
-  const a: Agreement = { ...state, lastEventOn: on > state.lastEventOn ? on : state.lastEventOn };
+  const a: Agreement = { ...state, lastEventOn: latest(state.lastEventOn, on) };
 
   switch (event.type) {
     case 'AgreementSigned': {
@@ -201,7 +202,7 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     }
     case 'ExerciseHeld': {
       const { name, startedOn, endedOn } = event.data;
-      const newer = !a.lastExercise || startedOn >= a.lastExercise.startedOn;
+      const newer = !a.lastExercise || byStart(startedOn, a.lastExercise.startedOn) >= 0;
       return {
         ...a,
         exerciseCount: a.exerciseCount + 1,
@@ -210,7 +211,7 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     }
     case 'ReviewConducted': {
       const { outcome, nextReviewDue } = event.data;
-      if (a.lastReview && on < a.lastReview.on) return a; // a backfilled older review changes nothing due
+      if (a.lastReview && byStart(on, a.lastReview.on) < 0) return a; // a backfilled older review changes nothing due
       return { ...a, lastReview: { on, outcome, ...(nextReviewDue ? { nextReviewDue } : {}) } };
     }
     case 'AgreementAmended': {
@@ -231,7 +232,8 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     case 'AgreementWithdrawn': {
       const { party, reason, effectiveOn } = event.data;
       const effective = effectiveOn ?? on;
-      if (effective > on) {
+      // A notice when it takes effect later than it was given (at the precision each is known).
+      if (effective !== on && periodEnd(effective) > periodEnd(on)) {
         // A notice: the party stays until the day it takes effect (settle).
         const notice = { party, noticeOn: on, effectiveOn: effective, ...(reason ? { reason } : {}) };
         return {
@@ -245,7 +247,6 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
         ...a,
         parties,
         formerParties: [...a.formerParties, { party, withdrawnOn: effective, ...(reason ? { reason } : {}) }],
-        ...(effective > on ? { withdrawalEffectiveOn: effective } : {}),
       };
       if (parties.length < 2)
         return { ...next, status: 'withdrawn', endedOn: effective, endReason: 'withdrawn' };
@@ -336,14 +337,13 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
     case 'WithdrawalRescinded': {
       const pending = (a.pendingWithdrawals ?? []).filter((w) => w.party !== event.data.party);
       const { pendingWithdrawals: _gone, withdrawalEffectiveOn: _cancelled, ...rest } = a;
-      const latest = pending
+      const last = pending
         .map((w) => w.effectiveOn)
-        .sort()
-        .at(-1);
+        .reduce<string | undefined>((max, d) => (max === undefined ? d : latest(max, d)), undefined);
       return {
         ...rest,
         ...(pending.length > 0 ? { pendingWithdrawals: pending } : {}),
-        ...(latest !== undefined ? { withdrawalEffectiveOn: latest } : {}),
+        ...(last !== undefined ? { withdrawalEffectiveOn: last } : {}),
       };
     }
     case 'ProvisionalApplicationStarted':
@@ -365,6 +365,9 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       };
       return withActions(next, party, { successorTo: { predecessor, on } });
     }
+    case 'EventRetracted':
+      // A correction changes the views by refolding the stream without the retracted event (liveEvents).
+      return state;
     case 'AgreementTerminated':
       return {
         ...a,
@@ -387,12 +390,13 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
  */
 export function settle<S extends AgreementState>(state: S, date: IsoDate): S {
   if (state.status === 'none' || !state.pendingWithdrawals?.length) return state;
-  const due = state.pendingWithdrawals.filter((w) => w.effectiveOn <= date);
+  // Only a notice whose whole effective period has passed by the date has certainly taken effect.
+  const due = state.pendingWithdrawals.filter((w) => passedBy(w.effectiveOn, date));
   if (due.length === 0) return state;
   const { pendingWithdrawals: all, ...recorded }: Agreement = state;
-  const later = (all ?? []).filter((w) => w.effectiveOn > date);
+  const later = (all ?? []).filter((w) => !passedBy(w.effectiveOn, date));
   let next: Agreement = { ...recorded, ...(later.length > 0 ? { pendingWithdrawals: later } : {}) };
-  for (const w of [...due].sort((x, y) => (x.effectiveOn < y.effectiveOn ? -1 : 1))) {
+  for (const w of [...due].sort((x, y) => byStart(x.effectiveOn, y.effectiveOn))) {
     if (isFinal(next.status)) break;
     const after = apply(next, {
       type: 'AgreementWithdrawn',

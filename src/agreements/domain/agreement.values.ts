@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPartialDate, periodStart } from './dates.js';
 import { isKnownState } from './states.js';
 
 /** Values shared by every event: ids, dates, party codes, provisions and free text. */
@@ -40,29 +41,6 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** Adds calendar months, clamping to the month's last day (2020-01-31 + 1 month = 2020-02-29). */
-export function addMonths(date: IsoDate, months: number): IsoDate {
-  // Plain arithmetic, no Date objects: evolve calls this for every event of every replay.
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12 + 1;
-  const day = Math.min(d, daysInMonth(year, month));
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 // Control characters other than tab and newline are refused: PostgreSQL cannot store NUL,
 // and the others only ever arrive by accident or malice.
 // eslint-disable-next-line no-control-regex
@@ -81,6 +59,13 @@ export const isoDate = z
   .regex(ISO_DATE, { message: 'must be a date written YYYY-MM-DD' })
   .refine(isCalendarDate, { message: 'must be a real calendar day' })
   .refine((s) => s >= EARLIEST_DATE, { message: `must not be before ${EARLIEST_DATE}` });
+
+/** A date of an event, at the precision the source gives it: a year, a month or a day. */
+export const eventDate = z
+  .string()
+  .regex(/^\d{4}(?:-\d{2}(?:-\d{2})?)?$/, { message: 'must be a date written YYYY, YYYY-MM or YYYY-MM-DD' })
+  .refine(isPartialDate, { message: 'must be a real year, month or calendar day' })
+  .refine((s) => periodStart(s) >= EARLIEST_DATE, { message: `must not be before ${EARLIEST_DATE}` });
 
 /** The rule a party code that is well formed but names no known state breaks (states.ts). */
 export const UNKNOWN_STATE = 'UnknownState';

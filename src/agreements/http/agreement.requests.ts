@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, eventDataSchemas, type AgreementEventType } from '../domain/agreement.events.js';
 import { STATUSES } from '../domain/agreement.state.js';
-import { agreementId, isoDate, partyCode, provision, text } from '../domain/agreement.values.js';
+import { agreementId, eventDate, isoDate, partyCode, provision, text } from '../domain/agreement.values.js';
 import { limitParam } from '../../http/pagination.js';
 import { parseOrThrow } from '../../http/zod-validation.js';
 import { validationProblem } from '../../http/problem.js';
@@ -10,7 +10,7 @@ import type { EventInput } from '../write/record-agreement-events.command.js';
 
 /** Fields a client may send with any event; actor, version, timestamps and hashes are the server's. */
 const envelope = {
-  occurredOn: isoDate.optional(),
+  occurredOn: eventDate.optional(),
   eventId: z.uuid({ message: 'must be a UUID' }).optional(),
 };
 
@@ -61,6 +61,10 @@ export const listAgreementsQuery = z.strictObject({
   status: z.enum(STATUSES).optional(),
   provision: provision.optional(),
   activeOn: isoDate.optional(),
+  includeUncertain: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
   q: text(200).optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../../event-store/event-store.port.js';
+import { precisionOf } from '../domain/dates.js';
 
 /** A stored event as the API shows it: every stored field, the actor lifted to the top. */
 export function presentEvent(e: StoredEvent) {
@@ -10,6 +11,7 @@ export function presentEvent(e: StoredEvent) {
     type: e.type,
     schemaVersion: e.schemaVersion,
     occurredOn: e.occurredOn,
+    datePrecision: precisionOf(e.occurredOn),
     recordedAt: e.recordedAt,
     actor: e.metadata.actor,
     data: e.data,

@@ -14,7 +14,7 @@ import {
   type AgreementViewJson,
   type StatusReader,
 } from './status/status.reader.js';
-import type { TimelineEntry } from './timeline/timeline.entry.js';
+import type { TimelineItem } from './timeline/timeline.entry.js';
 import {
   TIMELINE_READER,
   type TimelineFilter,
@@ -38,7 +38,7 @@ export class ListAgreements extends Query<Page<AgreementSummary, string> & { tot
   }
 }
 
-export class GetTimeline extends Query<Page<TimelineEntry, TimelineKey>> {
+export class GetTimeline extends Query<Page<TimelineItem, TimelineKey>> {
   constructor(
     readonly filter: TimelineFilter,
     readonly limit: number,

@@ -9,7 +9,9 @@ import {
   type NewEvent,
 } from '../../event-store/event-store.port.js';
 import { commandFor } from '../domain/agreement.commands.js';
-import { decideAll } from '../domain/agreement.decider.js';
+import { decideAll, needsHistory } from '../domain/agreement.decider.js';
+import type { RecordedEvent } from '../domain/retractions.js';
+import { toAgreementEvent } from '../read/agreement-events.js';
 import { DomainError } from '../domain/agreement.errors.js';
 import { eventDataSchemas, type EventData } from '../domain/agreement.events.js';
 import type { AgreementState } from '../domain/agreement.state.js';
@@ -81,7 +83,7 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
           throw new WrongExpectedVersion(agreementId, context.expectedVersion, version);
         }
         checkAccess(context.allowedParties, state, commands);
-        decided = decideAll(commands, state);
+        decided = decideAll(commands, state, needsHistory(commands) ? await this.history(agreementId) : []);
       } catch (error) {
         // A refusal stands only when decided on the stored row: a remembered state may be stale.
         if (remembered === undefined) throw error;
@@ -105,6 +107,14 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** The stream's events with their ids: what a retraction is decided on. */
+  private async history(agreementId: string): Promise<RecordedEvent[]> {
+    return (await this.store.readStream(agreementId)).flatMap((e) => {
+      const event = toAgreementEvent(e);
+      return event ? [{ ...event, eventId: e.eventId }] : [];
+    });
   }
 
   /** A retry carrying event ids that are already stored gets the stored events back. */

@@ -1,9 +1,10 @@
 import { expect } from '@jest/globals';
 import type { AgreementCommand } from '../agreement.commands.js';
-import { decide } from '../agreement.decider.js';
+import { decide, decideAll } from '../agreement.decider.js';
 import { DomainError } from '../agreement.errors.js';
 import type { AgreementEvent } from '../agreement.events.js';
 import { evolve, initialState, type AgreementState } from '../agreement.state.js';
+import { liveEvents } from '../retractions.js';
 
 /**
  * Given/when/then for the agreement decider:
@@ -12,7 +13,8 @@ import { evolve, initialState, type AgreementState } from '../agreement.state.js
  *   given(history).when(command).thenThrows('AgreementClosed');
  *
  * The history is folded with `evolve` (tagged with the stream id, so the state's id is set);
- * the command goes through `decide`. Pure: no Nest, no clock.
+ * the command goes through `decide`, with the history as recorded (events may carry an `eventId`
+ * for a retraction to name; the others get `event-<n>`). Pure: no Nest, no clock.
  */
 export const DEFAULT_STREAM_ID = 'usa-jpn-2026';
 
@@ -37,22 +39,26 @@ export function foldHistory(events: readonly AgreementEvent[], streamId = DEFAUL
   );
 }
 
-export function given(events: readonly AgreementEvent[] = [], streamId = DEFAULT_STREAM_ID): GivenStep {
-  const state = foldHistory(events, streamId);
+export function given(
+  events: readonly (AgreementEvent & { eventId?: string })[] = [],
+  streamId = DEFAULT_STREAM_ID,
+): GivenStep {
+  const history = events.map((e, i) => ({ ...e, eventId: e.eventId ?? `event-${i + 1}` }));
+  const state = foldHistory(liveEvents(history), streamId);
   return {
     state,
     when(command) {
       return {
         state,
         then(expected) {
-          const actual = decide(command, state);
+          const actual = decide(command, state, history);
           expect(actual).toEqual(expected);
-          return actual.reduce<AgreementState>((s, event) => evolve(s, { ...event, streamId }), state);
+          return decideAll([command], state, history).state;
         },
         thenThrows(code) {
           let caught: unknown;
           try {
-            const events = decide(command, state);
+            const events = decide(command, state, history);
             caught = new Error(`expected ${code}, but the command recorded ${JSON.stringify(events)}`);
           } catch (error) {
             caught = error;

@@ -1,5 +1,6 @@
 import { isFinal, type Agreement } from '../../domain/agreement.state.js';
-import { daysBetween, type IsoDate } from '../../domain/agreement.values.js';
+import type { IsoDate } from '../../domain/agreement.values.js';
+import { daysBetween, periodEnd, periodStart } from '../../domain/dates.js';
 
 /**
  * Accountability milestones: who owes what by when. Committed milestones come from
@@ -112,18 +113,26 @@ export function milestoneFacts(a: Agreement): MilestoneFact[] {
   return facts;
 }
 
-/** Pure: the fact judged against today. The SQL reader filters with the same rules. */
+/**
+ * Pure: the fact judged against today. The SQL reader filters with the same rules. A due date known
+ * only to the month or year is due by the period's last day (`dueBy`); a milestone is late only when
+ * the whole of its meeting period lies after that day.
+ */
 export function judge(fact: MilestoneFact, today: IsoDate): MilestoneView {
   const { metOn, ...rest } = fact;
-  if (metOn !== undefined && metOn <= today) {
-    const late = daysBetween(fact.dueOn, metOn);
+  const by = dueBy(fact.dueOn);
+  if (metOn !== undefined && periodStart(metOn) <= today) {
+    const late = daysBetween(by, periodStart(metOn));
     return late > 0
       ? { ...rest, metOn, status: 'met_late', daysLate: late }
       : { ...rest, metOn, status: 'met' };
   }
-  if (fact.dueOn < today) return { ...rest, status: 'overdue', daysLate: daysBetween(fact.dueOn, today) };
-  return { ...rest, status: daysBetween(today, fact.dueOn) <= DUE_SOON_DAYS ? 'due_soon' : 'open' };
+  if (by < today) return { ...rest, status: 'overdue', daysLate: daysBetween(by, today) };
+  return { ...rest, status: daysBetween(today, by) <= DUE_SOON_DAYS ? 'due_soon' : 'open' };
 }
+
+/** The last day a milestone due in the given period may be met on time (the `due_by` column). */
+export const dueBy = periodEnd;
 
 type Keyed = Pick<MilestoneFact, 'dueOn' | 'agreementId' | 'milestoneId'>;
 

@@ -1,4 +1,6 @@
-import type { Agreement, AgreementStatus } from '../../domain/agreement.state.js';
+import { settle, type Agreement, type AgreementStatus } from '../../domain/agreement.state.js';
+import { passedBy } from '../../domain/dates.js';
+import { joinedBy } from './status.fold.js';
 import type { Page } from '../page.js';
 
 export type AgreementView = Agreement & { version: number };
@@ -15,6 +17,8 @@ export interface AgreementSummary {
   endedOn?: string;
   lastEventOn: string;
   version: number;
+  /** In an `activeOn` list with uncertain ones included: whether it was active that day is not known. */
+  uncertain?: true;
 }
 
 export interface AgreementFilter {
@@ -23,6 +27,8 @@ export interface AgreementFilter {
   provision?: string;
   /** Active on that date: all signed (or in force) on or before it, not ended on or before it. */
   activeOn?: string;
+  /** With activeOn: also those whose dates, known only to a month or year, leave it open. */
+  includeUncertain?: boolean;
   /** Words of the title, case-insensitive. */
   q?: string;
 }
@@ -68,4 +74,24 @@ export function summaryOf(view: AgreementView): AgreementSummary {
     lastEventOn: view.lastEventOn,
     version: view.version,
   };
+}
+
+/** A list item: the agreement as it stands today, marked when its activity on `activeOn` is uncertain. */
+export function listItem(state: Agreement, version: number, today: string, filter: AgreementFilter) {
+  const summary = summaryOf({ ...settle(state, today), version });
+  const day = filter.activeOn;
+  if (!filter.includeUncertain || day === undefined) return summary;
+  return certainlyActive(state, day, filter.party) ? summary : { ...summary, uncertain: true as const };
+}
+
+/** Active on the day by dates whose whole periods have passed (the rule of the SQL filters). */
+function certainlyActive(state: Agreement, day: string, party?: string): boolean {
+  const from = state.signedOn ?? state.inForceOn;
+  const ended = settle(state, '9999-12-31').endedOn;
+  if (from === undefined || !passedBy(from, day) || (ended !== undefined && !(ended > day))) return false;
+  if (party === undefined) return true;
+  const left =
+    state.formerParties.find((f) => f.party === party)?.withdrawnOn ??
+    state.pendingWithdrawals?.find((w) => w.party === party)?.effectiveOn;
+  return joinedBy(state, party) <= day && (left === undefined || left > day);
 }

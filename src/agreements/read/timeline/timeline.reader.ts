@@ -1,8 +1,9 @@
 import type { Page } from '../page.js';
-import type { TimelineEntry } from './timeline.entry.js';
+import type { TimelineItem } from './timeline.entry.js';
 
-/** Timeline order: business date, then position. */
+/** Timeline order: the start of the business date's period, then position. */
 export interface TimelineKey {
+  /** The first day of the date's period. */
   occurredOn: string;
   position: number;
 }
@@ -16,7 +17,7 @@ export interface TimelineFilter {
 }
 
 export interface TimelineReader {
-  list(filter: TimelineFilter, limit: number, after?: TimelineKey): Promise<Page<TimelineEntry, TimelineKey>>;
+  list(filter: TimelineFilter, limit: number, after?: TimelineKey): Promise<Page<TimelineItem, TimelineKey>>;
 }
 
 export const TIMELINE_READER = Symbol('TimelineReader');

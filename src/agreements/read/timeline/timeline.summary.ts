@@ -64,6 +64,8 @@ export function summarize(event: AgreementEvent): string {
       return `${event.data.party} began applying the agreement provisionally`;
     case 'SuccessionNotified':
       return `${event.data.party} notified its succession to ${event.data.predecessor}`;
+    case 'EventRetracted':
+      return `Retracted event ${event.data.eventId} as recorded in error: ${event.data.reason}`;
     case 'AgreementTerminated':
       return `Terminated (${words(event.data.reason)})${event.data.supersededBy ? `, superseded by ${event.data.supersededBy}` : ''}`;
     default: {

@@ -17,6 +17,7 @@ export class PostgresExerciseParticipantsProjection implements InlineProjection<
     const positions: number[] = [];
     const parties: string[] = [];
     const agreements: string[] = [];
+    const retracted = events.filter((e) => e.type === 'EventRetracted').map((e) => e.data['eventId']);
     for (const e of events) {
       const event = e.type === 'ExerciseHeld' ? toAgreementEvent(e) : undefined;
       if (event?.type !== 'ExerciseHeld') continue;
@@ -26,12 +27,21 @@ export class PostgresExerciseParticipantsProjection implements InlineProjection<
         agreements.push(e.streamId);
       }
     }
-    if (positions.length === 0) return;
-    await client.query(
-      `INSERT INTO exercise_participants${this.suffix} (position, party, agreement_id)
+    if (positions.length > 0) {
+      await client.query(
+        `INSERT INTO exercise_participants${this.suffix} (position, party, agreement_id)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
-      [positions, parties, agreements],
-    );
+        [positions, parties, agreements],
+      );
+    }
+    if (retracted.length > 0) {
+      // A retracted exercise never happened as far as the read models go.
+      await client.query(
+        `DELETE FROM exercise_participants${this.suffix}
+         WHERE position IN (SELECT position FROM events WHERE event_id = ANY($1::text[]))`,
+        [retracted],
+      );
+    }
   }
 
   async reset(client: pg.PoolClient): Promise<void> {

@@ -3,7 +3,7 @@ import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { byStream } from '../../../agreements/read/agreement-events.js';
-import { milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
+import { dueBy, milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
 
 /**
  * The PostgreSQL twin of SqliteMilestonesProjection: runs after the status projection in the
@@ -26,8 +26,8 @@ export class PostgresMilestonesProjection implements InlineProjection<pg.PoolCli
     const facts = found.rows.flatMap((row) => milestoneFacts(JSON.parse(row.state) as Agreement));
     if (facts.length === 0) return;
     await client.query(
-      `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, met_on)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, due_by, met_on)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
       [
         facts.map((f) => f.agreementId),
         facts.map((f) => f.milestoneId),
@@ -35,6 +35,7 @@ export class PostgresMilestonesProjection implements InlineProjection<pg.PoolCli
         facts.map((f) => f.description),
         facts.map((f) => f.owner),
         facts.map((f) => f.dueOn),
+        facts.map((f) => dueBy(f.dueOn)),
         facts.map((f) => f.metOn ?? null),
       ],
     );

@@ -25,15 +25,15 @@ function statusSql(status: MilestoneStatus, onToday: () => string, onSoon: () =>
   const soon = status === 'due_soon' || status === 'open' ? onSoon() : '';
   switch (status) {
     case 'met':
-      return `m.met_on <= ${today} AND m.met_on <= m.due_on`;
+      return `m.met_on <= ${today} AND m.met_on <= m.due_by`;
     case 'met_late':
-      return `m.met_on <= ${today} AND m.met_on > m.due_on`;
+      return `m.met_on <= ${today} AND m.met_on > m.due_by`;
     case 'overdue':
-      return `${pending} AND m.due_on < ${today}`;
+      return `${pending} AND m.due_by < ${today}`;
     case 'due_soon':
-      return `${pending} AND m.due_on >= ${today} AND m.due_on <= ${soon}`;
+      return `${pending} AND m.due_by >= ${today} AND m.due_by <= ${soon}`;
     case 'open':
-      return `${pending} AND m.due_on > ${soon}`;
+      return `${pending} AND m.due_by > ${soon}`;
   }
 }
 
@@ -68,7 +68,7 @@ export class PostgresMilestonesReader implements MilestonesReader {
         SELECT 1 FROM agreement_status s
         WHERE s.id = m.agreement_id AND (s.state::jsonb -> 'parties') ? ${owner})))`);
     }
-    if (filter.dueBefore !== undefined) where.push(`m.due_on < ${param(filter.dueBefore)}`);
+    if (filter.dueBefore !== undefined) where.push(`m.due_by < ${param(filter.dueBefore)}`);
     if (after) {
       where.push(
         `(m.due_on, m.agreement_id, m.milestone_id) > (${param(after.dueOn)}, ${param(after.agreementId)}, ${param(after.milestoneId)})`,

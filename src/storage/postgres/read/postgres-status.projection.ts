@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { Sql } from '../postgres.database.js';
 import { rows } from '../postgres.database.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import { eventOf, type EventRow } from '../../../event-store/event-row.js';
+import { hasRetraction, liveEvents } from '../../../agreements/domain/retractions.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import {
   initialState,
@@ -13,7 +15,7 @@ import {
   memberships,
   projectStatus,
   stateJson,
-  endsOn,
+  statusDates,
 } from '../../../agreements/read/status/status.fold.js';
 
 /** Loads the folded state and version of one agreement from its status row (PostgreSQL). */
@@ -56,44 +58,70 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
     const rows: unknown[][] = [];
     const parties: unknown[][] = [];
     for (const [id, stream] of groups) {
-      const state = projectStatus(before.get(id) ?? initialState(), stream);
-      if (state.status === 'none') continue;
       const last = stream[stream.length - 1]!;
+      // A retraction: the stream so far is folded again without the events it retracts.
+      const corrected = hasRetraction(stream);
+      const state = corrected
+        ? projectStatus(initialState(), liveEvents(await this.streamUpTo(client, id, last.version)))
+        : projectStatus(before.get(id) ?? initialState(), stream);
+      if (corrected) {
+        await client.query(`DELETE FROM agreement_parties${this.suffix} WHERE agreement_id = $1`, [id]);
+        if (state.status === 'none') {
+          await client.query(`DELETE FROM agreement_status${this.suffix} WHERE id = $1`, [id]);
+        }
+      }
+      if (state.status === 'none') continue;
+      const dates = statusDates(state);
       rows.push([
         id,
         state.title,
         state.status,
         last.version,
         state.proposedOn,
-        state.signedOn ?? null,
-        state.inForceOn ?? null,
-        endsOn(state) ?? null,
+        dates.signedOn,
+        dates.inForceOn,
+        dates.endedOn,
+        dates.activeUntil,
+        dates.endedUntil,
         state.lastEventOn,
         last.position,
         stateJson(state),
       ]);
       // Every party it has ever had, even one that joined and left within this batch, with its dates.
-      for (const m of memberships(state)) parties.push([m.party, id, m.joinedOn, m.leftOn]);
+      for (const m of memberships(state))
+        parties.push([m.party, id, m.joinedOn, m.leftOn, m.joinedUntil, m.leftUntil]);
     }
     if (rows.length === 0) return;
     await client.query(
       `INSERT INTO agreement_status${this.suffix} (id, title, status, version, proposed_on, signed_on, in_force_on,
-         ended_on, last_event_on, last_position, state)
+         ended_on, active_until, ended_until, last_event_on, last_position, state)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
-         $8::text[], $9::text[], $10::bigint[], $11::text[])
+         $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[])
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
          signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
+         active_until = excluded.active_until, ended_until = excluded.ended_until,
          last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`,
-      columns(rows, 11),
+      columns(rows, 13),
     );
     // One row per (party, agreement) in the batch; rows whose dates did not change are left alone.
     await client.query(
-      `INSERT INTO agreement_parties${this.suffix} AS p (party, agreement_id, joined_on, left_on)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-       ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on
-       WHERE p.joined_on IS DISTINCT FROM excluded.joined_on OR p.left_on IS DISTINCT FROM excluded.left_on`,
-      columns(parties, 4),
+      `INSERT INTO agreement_parties${this.suffix} AS p (party, agreement_id, joined_on, left_on, joined_until,
+         left_until)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on,
+         joined_until = excluded.joined_until, left_until = excluded.left_until
+       WHERE p.joined_on IS DISTINCT FROM excluded.joined_on OR p.left_on IS DISTINCT FROM excluded.left_on
+         OR p.joined_until IS DISTINCT FROM excluded.joined_until`,
+      columns(parties, 6),
     );
+  }
+
+  private async streamUpTo(client: pg.PoolClient, id: string, version: number): Promise<StoredEvent[]> {
+    const found = await client.query<EventRow>(
+      'SELECT * FROM events WHERE stream_id = $1 AND version <= $2 ORDER BY version',
+      [id, version],
+    );
+    return found.rows.map((row) => eventOf({ ...row, position: Number(row.position) }));
   }
 
   async reset(client: pg.PoolClient): Promise<void> {

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { rows } from '../postgres.database.js';
-import { settle, type Agreement } from '../../../agreements/domain/agreement.state.js';
+import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
-  summaryOf,
+  listItem,
   viewJson,
   type AgreementFilter,
   type AgreementView,
@@ -46,10 +46,13 @@ export class PostgresStatusReader implements StatusReader {
     const param = (value: unknown) => `$${params.push(value)}`;
     if (filter.party && filter.activeOn) {
       // Only while the party was a member on that date: not before its accession, not after it left.
+      // A date known to a month or a year counts once its period has passed, unless uncertain ones are asked for.
       const on = param(filter.activeOn);
+      const member = filter.includeUncertain
+        ? `(joined_on IS NULL OR joined_on <= ${on}) AND (left_until IS NULL OR left_until > ${on})`
+        : `(joined_until IS NULL OR joined_until <= ${on}) AND (left_on IS NULL OR left_on > ${on})`;
       where.push(
-        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)}
-           AND (joined_on IS NULL OR joined_on <= ${on}) AND (left_on IS NULL OR left_on > ${on}))`,
+        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)} AND ${member})`,
       );
     } else if (filter.party) {
       where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)})`);
@@ -58,13 +61,13 @@ export class PostgresStatusReader implements StatusReader {
       // As it stands today: notices of withdrawal whose day has come have ended the agreement.
       if (filter.status === 'withdrawn') {
         where.push(
-          `(s.status = 'withdrawn' OR (s.ended_on <= ${param(this.today())} AND s.status NOT IN ('withdrawn', 'terminated')))`,
+          `(s.status = 'withdrawn' OR (s.ended_until <= ${param(this.today())} AND s.status NOT IN ('withdrawn', 'terminated')))`,
         );
       } else if (filter.status === 'terminated') {
         where.push("s.status = 'terminated'");
       } else {
         where.push(
-          `s.status = ${param(filter.status)} AND (s.ended_on IS NULL OR s.ended_on > ${param(this.today())})`,
+          `s.status = ${param(filter.status)} AND (s.ended_until IS NULL OR s.ended_until > ${param(this.today())})`,
         );
       }
     }
@@ -72,7 +75,9 @@ export class PostgresStatusReader implements StatusReader {
     if (filter.activeOn) {
       const on = param(filter.activeOn);
       where.push(
-        `COALESCE(s.signed_on, s.in_force_on) <= ${on} AND (s.ended_on IS NULL OR s.ended_on > ${on})`,
+        filter.includeUncertain
+          ? `COALESCE(s.signed_on, s.in_force_on) <= ${on} AND (s.ended_until IS NULL OR s.ended_until > ${on})`
+          : `s.active_until <= ${on} AND (s.ended_on IS NULL OR s.ended_on > ${on})`,
       );
     }
     if (filter.q) {
@@ -99,9 +104,7 @@ export class PostgresStatusReader implements StatusReader {
       pageParams,
     );
     const today = this.today();
-    const views = found.map((r) =>
-      summaryOf({ ...settle(JSON.parse(r.state) as Agreement, today), version: r.version }),
-    );
+    const views = found.map((r) => listItem(JSON.parse(r.state) as Agreement, r.version, today, filter));
     return { ...toPage(views, limit, (v) => v.id), total: count!.total };
   }
 }

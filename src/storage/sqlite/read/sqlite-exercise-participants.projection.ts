@@ -17,6 +17,14 @@ export class SqliteExerciseParticipantsProjection implements InlineProjection<Da
 
   apply(db: Database, events: readonly StoredEvent[]): void {
     for (const e of events) {
+      if (e.type === 'EventRetracted') {
+        // The exercise never happened as far as the read models go.
+        db.prepare(
+          `DELETE FROM exercise_participants${this.suffix}
+           WHERE position = (SELECT position FROM events WHERE event_id = ?)`,
+        ).run((e.data as { eventId: string }).eventId);
+        continue;
+      }
       if (e.type !== 'ExerciseHeld') continue;
       const event = toAgreementEvent(e);
       if (event?.type !== 'ExerciseHeld') continue;

@@ -4,7 +4,7 @@ import type { InlineProjection } from '../../../event-store/projections.js';
 import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { byStream } from '../../../agreements/read/agreement-events.js';
 import type { StateCache } from '../../../agreements/read/status/state-cache.js';
-import { milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
+import { dueBy, milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
 
 interface Statements {
   state: Statement<[string], { state: string }>;
@@ -38,7 +38,10 @@ export class SqliteMilestonesProjection implements InlineProjection<Database> {
       const cached = this.cache?.before(id, stream[stream.length - 1]!.version + 1);
       const row = cached ? undefined : s.state.get(id);
       const state = cached?.state ?? (row ? (JSON.parse(row.state) as Agreement) : undefined);
-      if (!state) continue;
+      if (!state) {
+        s.clear.run(id); // a retracted proposal leaves no agreement, and no milestones
+        continue;
+      }
       const facts = milestoneFacts(state);
       if (cached) {
         // Most events (exercises, contributions…) change no milestone: skip the rewrite.
@@ -47,7 +50,8 @@ export class SqliteMilestonesProjection implements InlineProjection<Database> {
         cached.milestones = json;
       }
       s.clear.run(id);
-      for (const fact of facts) s.insert.run({ ...fact, metOn: fact.metOn ?? null });
+      for (const fact of facts)
+        s.insert.run({ ...fact, dueBy: dueBy(fact.dueOn), metOn: fact.metOn ?? null });
     }
   }
 
@@ -62,8 +66,8 @@ export class SqliteMilestonesProjection implements InlineProjection<Database> {
         state: db.prepare(`SELECT state FROM agreement_status${this.suffix} WHERE id = ?`),
         clear: db.prepare(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ?`),
         insert: db.prepare(
-          `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, met_on)
-           VALUES (@agreementId, @milestoneId, @kind, @description, @owner, @dueOn, @metOn)`,
+          `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, due_by, met_on)
+           VALUES (@agreementId, @milestoneId, @kind, @description, @owner, @dueOn, @dueBy, @metOn)`,
         ),
       };
       this.prepared.set(db, s);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openSqlite, type SqliteHandle } from '../sqlite.database.js';
 import {
+  dueBy,
   judge,
   MILESTONE_STATUSES,
   type MilestoneFact,
@@ -20,6 +21,9 @@ function random(seed: number) {
   };
 }
 
+/** A day, or (one time in five each) its month or its year. */
+const coarsen = (day: string, r: number) => (r < 0.2 ? day.slice(0, 4) : r < 0.4 ? day.slice(0, 7) : day);
+
 const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -36,13 +40,16 @@ describe('SqliteMilestonesReader', () => {
     sqlite = await openSqlite(':memory:');
     reader = new SqliteMilestonesReader(sqlite.db);
     const insert = sqlite.db.prepare(
-      `INSERT INTO milestones (agreement_id, milestone_id, kind, description, owner, due_on, met_on)
-       VALUES (@agreementId, @milestoneId, @kind, @description, @owner, @dueOn, @metOn)`,
+      `INSERT INTO milestones (agreement_id, milestone_id, kind, description, owner, due_on, due_by, met_on)
+       VALUES (@agreementId, @milestoneId, @kind, @description, @owner, @dueOn, @dueBy, @metOn)`,
     );
     for (let i = 0; i < 600; i++) {
-      const dueOn = addDays(pick(days), Math.floor(rand() * 130) - 65);
+      const dueDay = addDays(pick(days), Math.floor(rand() * 130) - 65);
       const met = rand();
-      const metOn = met < 0.4 ? undefined : addDays(dueOn, Math.floor(rand() * 80) - 40);
+      const metDay = met < 0.4 ? undefined : addDays(dueDay, Math.floor(rand() * 80) - 40);
+      // Some dates are known only to the month or the year (the period's rules must agree too).
+      const dueOn = coarsen(dueDay, rand());
+      const metOn = metDay === undefined ? undefined : coarsen(metDay, rand());
       const f: MilestoneFact = {
         agreementId: `agreement-${Math.floor(rand() * 40)}`,
         milestoneId: `m-${i}`,
@@ -53,7 +60,7 @@ describe('SqliteMilestonesReader', () => {
         ...(metOn ? { metOn } : {}),
       };
       facts.push(f);
-      insert.run({ ...f, metOn: f.metOn ?? null });
+      insert.run({ ...f, dueBy: dueBy(f.dueOn), metOn: f.metOn ?? null });
     }
   });
   afterAll(async () => {
@@ -100,7 +107,8 @@ describe('SqliteMilestonesReader', () => {
   it('filters by a due date bound, exclusive', async () => {
     const bound = '2024-02-29';
     const page = await reader.list({ dueBefore: bound }, '2024-02-29', 1000);
-    expect(page.items.length).toBe(facts.filter((f) => f.dueOn < bound).length);
-    expect(page.items.every((m) => m.dueOn < bound)).toBe(true);
+    // Due before the bound: the whole due period lies before it.
+    expect(page.items.length).toBe(facts.filter((f) => dueBy(f.dueOn) < bound).length);
+    expect(page.items.every((m) => dueBy(m.dueOn) < bound)).toBe(true);
   });
 });

@@ -19,11 +19,11 @@ const SOON = `date(@today, '+${DUE_SOON_DAYS} days')`;
 
 /** The same rules as `judge`, in SQL, so a status filter pages correctly. */
 const STATUS_SQL: Record<MilestoneStatus, string> = {
-  met: 'm.met_on <= @today AND m.met_on <= m.due_on',
-  met_late: 'm.met_on <= @today AND m.met_on > m.due_on',
-  overdue: `${PENDING} AND m.due_on < @today`,
-  due_soon: `${PENDING} AND m.due_on >= @today AND m.due_on <= ${SOON}`,
-  open: `${PENDING} AND m.due_on > ${SOON}`,
+  met: 'm.met_on <= @today AND m.met_on <= m.due_by',
+  met_late: 'm.met_on <= @today AND m.met_on > m.due_by',
+  overdue: `${PENDING} AND m.due_by < @today`,
+  due_soon: `${PENDING} AND m.due_by >= @today AND m.due_by <= ${SOON}`,
+  open: `${PENDING} AND m.due_by > ${SOON}`,
 };
 
 export class SqliteMilestonesReader implements MilestonesReader {
@@ -45,7 +45,7 @@ export class SqliteMilestonesReader implements MilestonesReader {
       params.owner = filter.owner;
     }
     if (filter.dueBefore !== undefined) {
-      where.push('m.due_on < @dueBefore');
+      where.push('m.due_by < @dueBefore');
       params.dueBefore = filter.dueBefore;
     }
     if (after) {

@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import { eventOf, type EventRow } from '../../../event-store/event-row.js';
+import { hasRetraction, liveEvents } from '../../../agreements/domain/retractions.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import {
   initialState,
@@ -13,7 +15,7 @@ import {
   projectStatus,
   stateJson,
   type StatusRow,
-  endsOn,
+  statusDates,
 } from '../../../agreements/read/status/status.fold.js';
 
 interface Statements {
@@ -21,7 +23,10 @@ interface Statements {
   upsert: Statement;
   /** For a row whose status stays: setting the indexed `status`, even to itself, rewrites its index page too. */
   update: Statement;
-  party: Statement<[string, string, string, string | null]>;
+  party: Statement<[string, string, string, string | null, string, string | null]>;
+  stream: Statement<[string, number], EventRow>;
+  remove: Statement<[string]>;
+  removeParties: Statement<[string]>;
 }
 
 const statements = new WeakMap<Database, Map<string, Statements>>();
@@ -37,20 +42,27 @@ function prepare(db: Database, suffix = ''): Statements {
       load: db.prepare(`SELECT id, version, state FROM ${status} WHERE id = ?`),
       upsert: db.prepare(`
         INSERT INTO ${status} (id, title, status, version, proposed_on, signed_on, in_force_on, ended_on,
-          last_event_on, last_position, state)
+          active_until, ended_until, last_event_on, last_position, state)
         VALUES (@id, @title, @status, @version, @proposedOn, @signedOn, @inForceOn, @endedOn,
-          @lastEventOn, @lastPosition, @state)
+          @activeUntil, @endedUntil, @lastEventOn, @lastPosition, @state)
         ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, version = excluded.version,
           signed_on = excluded.signed_on, in_force_on = excluded.in_force_on, ended_on = excluded.ended_on,
+          active_until = excluded.active_until, ended_until = excluded.ended_until,
           last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`),
       update: db.prepare(`
         UPDATE ${status} SET title = @title, version = @version, proposed_on = @proposedOn, signed_on = @signedOn,
-          in_force_on = @inForceOn, ended_on = @endedOn, last_event_on = @lastEventOn,
+          in_force_on = @inForceOn, ended_on = @endedOn, active_until = @activeUntil, ended_until = @endedUntil,
+          last_event_on = @lastEventOn,
           last_position = @lastPosition, state = @state
         WHERE id = @id`),
+      stream: db.prepare('SELECT * FROM events WHERE stream_id = ? AND version <= ? ORDER BY version'),
+      remove: db.prepare(`DELETE FROM ${status} WHERE id = ?`),
+      removeParties: db.prepare(`DELETE FROM agreement_parties${suffix} WHERE agreement_id = ?`),
       party: db.prepare(
-        `INSERT INTO agreement_parties${suffix} (party, agreement_id, joined_on, left_on) VALUES (?, ?, ?, ?)
-         ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on`,
+        `INSERT INTO agreement_parties${suffix} (party, agreement_id, joined_on, left_on, joined_until, left_until)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (party, agreement_id) DO UPDATE SET joined_on = excluded.joined_on, left_on = excluded.left_on,
+           joined_until = excluded.joined_until, left_until = excluded.left_until`,
       ),
     };
     bySuffix.set(suffix, s);
@@ -66,7 +78,7 @@ export function loadStatusRow(db: Database, id: string): { state: AgreementState
     : { state: initialState(), version: 0 };
 }
 
-/** Who is or was a party: rows of agreement_parties are only written when this changes (each join or leave does). */
+/** Who is or was a party, and since when: rows of agreement_parties are only written when this changes. */
 const partiesKey = (state: AgreementState) =>
   state.status === 'none'
     ? ''
@@ -74,7 +86,7 @@ const partiesKey = (state: AgreementState) =>
         state.pendingWithdrawals ?? []
       )
         .map((w) => `${w.party}@${w.effectiveOn}`)
-        .join()}`;
+        .join()}|${Object.keys(state.signatures).length}`; // a signature can bound when a party joined
 
 export class SqliteStatusProjection implements InlineProjection<Database> {
   readonly name = 'agreement_status';
@@ -92,21 +104,28 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
   apply(db: Database, events: readonly StoredEvent[]): void {
     const s = prepare(db, this.suffix);
     for (const [id, stream] of byStream(events)) {
+      const last = stream[stream.length - 1]!;
       const cached = this.cache?.before(id, stream[0]!.version);
       const row = cached ? undefined : s.load.get(id);
       const before: AgreementState =
         cached?.state ?? (row ? (JSON.parse(row.state) as Agreement) : initialState());
-      const state = projectStatus(before, stream);
+      // A retraction: the stream so far is folded again without the events it retracts.
+      const corrected = hasRetraction(stream);
+      const state = corrected
+        ? projectStatus(initialState(), liveEvents(s.stream.all(id, last.version).map(eventOf)))
+        : projectStatus(before, stream);
+      if (corrected) {
+        s.removeParties.run(id);
+        this.cache?.delete(id);
+        if (state.status === 'none') s.remove.run(id);
+      }
       if (state.status === 'none') continue;
-      const last = stream[stream.length - 1]!;
       const values = {
         id,
         title: state.title,
         version: last.version,
         proposedOn: state.proposedOn,
-        signedOn: state.signedOn ?? null,
-        inForceOn: state.inForceOn ?? null,
-        endedOn: endsOn(state) ?? null,
+        ...statusDates(state),
         lastEventOn: state.lastEventOn,
         lastPosition: last.position,
         state: stateJson(state),
@@ -114,10 +133,12 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
       if (before.status === state.status) s.update.run(values);
       else s.upsert.run({ ...values, status: state.status });
       // Every party it has ever had, even one that joined and left within this batch, with its dates.
-      if (partiesKey(before) !== partiesKey(state)) {
-        for (const m of memberships(state)) s.party.run(m.party, id, m.joinedOn, m.leftOn);
+      if (corrected || partiesKey(before) !== partiesKey(state)) {
+        for (const m of memberships(state)) {
+          s.party.run(m.party, id, m.joinedOn, m.leftOn, m.joinedUntil, m.leftUntil);
+        }
       }
-      if (cached) Object.assign(cached, { state, version: last.version });
+      if (cached && !corrected) Object.assign(cached, { state, version: last.version });
       else this.cache?.set(id, { state, version: last.version });
     }
   }

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { SqliteChanges, type ChangeCache } from '../sqlite-changes.js';
-import { settle, type Agreement } from '../../../agreements/domain/agreement.state.js';
+import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
-  summaryOf,
+  listItem,
   viewJson,
   type AgreementFilter,
   type AgreementView,
@@ -45,10 +45,11 @@ export class SqliteStatusReader implements StatusReader {
     const params: unknown[] = [];
     if (filter.party && filter.activeOn) {
       // Only while the party was a member on that date: not before its accession, not after it left.
-      where.push(
-        `s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?
-           AND (joined_on IS NULL OR joined_on <= ?) AND (left_on IS NULL OR left_on > ?))`,
-      );
+      // A date known to a month or a year counts once its period has passed, unless uncertain ones are asked for.
+      const member = filter.includeUncertain
+        ? '(joined_on IS NULL OR joined_on <= ?) AND (left_until IS NULL OR left_until > ?)'
+        : '(joined_until IS NULL OR joined_until <= ?) AND (left_on IS NULL OR left_on > ?)';
+      where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ? AND ${member})`);
       params.push(filter.party, filter.activeOn, filter.activeOn);
     } else if (filter.party) {
       where.push('s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?)');
@@ -58,13 +59,13 @@ export class SqliteStatusReader implements StatusReader {
       // As it stands today: notices of withdrawal whose day has come have ended the agreement.
       if (filter.status === 'withdrawn') {
         where.push(
-          "(s.status = 'withdrawn' OR (s.ended_on <= ? AND s.status NOT IN ('withdrawn', 'terminated')))",
+          "(s.status = 'withdrawn' OR (s.ended_until <= ? AND s.status NOT IN ('withdrawn', 'terminated')))",
         );
         params.push(this.today());
       } else if (filter.status === 'terminated') {
         where.push("s.status = 'terminated'");
       } else {
-        where.push('s.status = ? AND (s.ended_on IS NULL OR s.ended_on > ?)');
+        where.push('s.status = ? AND (s.ended_until IS NULL OR s.ended_until > ?)');
         params.push(filter.status, this.today());
       }
     }
@@ -73,7 +74,11 @@ export class SqliteStatusReader implements StatusReader {
       params.push(filter.provision);
     }
     if (filter.activeOn) {
-      where.push('COALESCE(s.signed_on, s.in_force_on) <= ? AND (s.ended_on IS NULL OR s.ended_on > ?)');
+      where.push(
+        filter.includeUncertain
+          ? 'COALESCE(s.signed_on, s.in_force_on) <= ? AND (s.ended_until IS NULL OR s.ended_until > ?)'
+          : 's.active_until <= ? AND (s.ended_on IS NULL OR s.ended_on > ?)',
+      );
       params.push(filter.activeOn, filter.activeOn);
     }
     if (filter.q) {
@@ -93,9 +98,7 @@ export class SqliteStatusReader implements StatusReader {
       )
       .all(...params, ...(after === undefined ? [] : [after]), limit + 1);
     const today = this.today();
-    const views = rows.map((r) =>
-      summaryOf({ ...settle(JSON.parse(r.state) as Agreement, today), version: r.version }),
-    );
+    const views = rows.map((r) => listItem(JSON.parse(r.state) as Agreement, r.version, today, filter));
     return { ...toPage(views, limit, (v) => v.id), total };
   }
 }

@@ -1,6 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { toPage } from '../../../agreements/read/page.js';
-import type { TimelineEntry } from '../../../agreements/read/timeline/timeline.entry.js';
+import {
+  timelineItem,
+  timelineKey,
+  type TimelineRow,
+} from '../../../agreements/read/timeline/timeline.entry.js';
 import type {
   TimelineFilter,
   TimelineKey,
@@ -22,11 +26,11 @@ export class SqliteTimelineReader implements TimelineReader {
       params.push(filter.party);
     }
     if (filter.from) {
-      where.push('occurred_on >= ?');
+      where.push('occurred_from >= ?');
       params.push(filter.from);
     }
     if (filter.to) {
-      where.push('occurred_on <= ?');
+      where.push('occurred_from <= ?');
       params.push(filter.to);
     }
     if (filter.type) {
@@ -34,17 +38,17 @@ export class SqliteTimelineReader implements TimelineReader {
       params.push(filter.type);
     }
     if (after) {
-      where.push('(occurred_on, position) > (?, ?)');
+      where.push('(occurred_from, position) > (?, ?)');
       params.push(after.occurredOn, after.position);
     }
     const rows = this.db
-      .prepare<unknown[], TimelineEntry>(
+      .prepare<unknown[], TimelineRow>(
         `SELECT position, agreement_id AS agreementId, version, type, occurred_on AS occurredOn,
-                recorded_at AS recordedAt, actor, summary
+                recorded_at AS recordedAt, actor, summary, retracted_reason AS retractedReason
          FROM timeline ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY occurred_on, position LIMIT ?`,
+         ORDER BY occurred_from, position LIMIT ?`,
       )
       .all(...params, limit + 1);
-    return toPage(rows, limit, (r) => ({ occurredOn: r.occurredOn, position: r.position }));
+    return toPage(rows.map(timelineItem), limit, timelineKey);
   }
 }

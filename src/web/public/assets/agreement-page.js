@@ -200,12 +200,13 @@ function renderEvents(entries, fresh) {
       'li',
       {
         id: `event-${e.position}`,
-        class: `event lane-${laneOf(e.type).id}${fresh.has(e.position) ? ' is-new' : ''}`,
+        class: `event lane-${laneOf(e.type).id}${fresh.has(e.position) ? ' is-new' : ''}${e.retracted ? ' is-retracted' : ''}`,
         dataset: { position: String(e.position), type: e.type },
       },
       h('time', { datetime: e.occurredOn }, formatDate(e.occurredOn)),
       h('span', { class: 'kind' }, eventLabel(e.type)),
-      h('span', { class: 'summary' }, e.summary),
+      h('span', { class: 'summary' }, e.retracted ? h('s', {}, e.summary) : e.summary),
+      e.retracted ? h('span', { class: 'retracted' }, `Retracted: ${e.retractionReason}`) : null,
       h('span', { class: 'actor muted' }, e.actor ? `recorded by ${e.actor}` : ''),
     ),
   );

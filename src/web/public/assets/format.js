@@ -2,10 +2,15 @@
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** "1960-01-19" → "19 Jan 1960". Parsed by hand: a Date would shift it by the time zone. */
+/**
+ * "1960-01-19" → "19 Jan 1960", "1996-03" → "Mar 1996", "1996" → "1996": a date only as precise as
+ * it was recorded. Parsed by hand: a Date would shift it by the time zone (and invent a day).
+ */
 export function formatDate(iso) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(iso ?? '');
   if (!match) return iso ?? '';
+  if (match[2] === undefined) return match[1];
+  if (match[3] === undefined) return `${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
   return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
 }
 
@@ -18,9 +23,10 @@ export function formatTimestamp(iso) {
   return `${formatDate(iso)}, ${iso.slice(11, 16)} UTC`;
 }
 
-/** Days since 1970-01-01 for an ISO date: the timeline's x axis. */
+/** Days since 1970-01-01 for an ISO date (a year or a month: its first day): the timeline's x axis. */
 export function dayNumber(iso) {
-  return Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+  const day = iso.length === 4 ? `${iso}-01-01` : iso.length === 7 ? `${iso}-01` : iso.slice(0, 10);
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
 export function isoOfDay(day) {
