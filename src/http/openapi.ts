@@ -83,10 +83,25 @@ const OPERATIONS: Record<string, Operation> = {
     },
   },
   'get /api/agreements': {
-    summary: 'List agreements (party, status, provision, activeOn, q, limit, cursor)',
+    summary: 'List agreements (party, status, provision, activeOn, includeUncertain, q, limit, cursor)',
+    description:
+      'activeOn=YYYY-MM-DD counts a date known only to its month or year once the whole period has passed; ' +
+      'includeUncertain=true also lists the agreements whose activity that day the record leaves open, ' +
+      'each marked `uncertain: true`.',
   },
-  'get /api/agreements/{id}': { summary: 'Agreement status; asOf, knownAt and version give as-of views' },
-  'get /api/agreements/{id}/timeline': { summary: "The agreement's events in business-date order" },
+  'get /api/agreements/{id}': {
+    summary: 'Agreement status; asOf, knownAt and version give as-of views',
+    description:
+      'An as-of view (asOf=YYYY-MM-DD) counts an event dated to a month or a year once its whole period has ' +
+      'passed; while the day lies inside such a period the view says so: `uncertain: true` and ' +
+      '`uncertainEvents` (their event ids). Retracted events (EventRetracted) count in no view.',
+  },
+  'get /api/agreements/{id}/timeline': {
+    summary: "The agreement's events in business-date order",
+    description:
+      "Ordered by the start of each date's period, then position. Each item has `datePrecision` (year, month " +
+      'or day); an item retracted by a later EventRetracted stays, with `retracted: true` and `retractionReason`.',
+  },
   'get /api/agreements/{id}/events': { summary: 'The raw stored events with all metadata and hashes' },
   'get /api/agreements/{id}/milestones': {
     summary: "The agreement's milestones (status, limit, cursor)",
@@ -171,7 +186,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       additionalProperties: false,
       properties: {
         type: { type: 'string', enum: [type] },
-        occurredOn: { type: 'string', format: 'date', description: 'Business date; defaults to today' },
+        occurredOn: {
+          type: 'string',
+          pattern: '^\\d{4}(-\\d{2}(-\\d{2})?)?$',
+          description: 'Business date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD; defaults to today',
+        },
         eventId: { type: 'string', format: 'uuid', description: 'Makes a retry idempotent' },
         data: jsonSchema(eventDataSchemas[type]),
       },

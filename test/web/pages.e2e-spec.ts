@@ -382,6 +382,48 @@ describeInBrowser('the pages, in Chromium', () => {
     await expect(page.locator('#status-badge').textContent()).resolves.toMatch(/signed/i);
   });
 
+  it('shows dates only as precise as recorded ("1996", "Mar 1996") and marks a retracted event with its reason', async () => {
+    const http = api(app.url);
+    const id = 'usa-aus-imprecise-web';
+    expect(
+      (
+        await http.post('/api/agreements', {
+          id,
+          title: 'Known to the year and month',
+          parties: ['USA', 'AUS'],
+          provisions: ['consultation'],
+          occurredOn: '1996',
+        })
+      ).status,
+    ).toBe(201);
+    const signed = await http.post(`/api/agreements/${id}/events`, [
+      { type: 'AgreementSigned', occurredOn: '1996-03', data: { party: 'USA' } },
+      { type: 'AgreementSigned', occurredOn: '1996-03', data: { party: 'AUS' } },
+      { type: 'ConsultationHeld', occurredOn: '1996-03-20', data: { level: 'working', topics: ['dates'] } },
+    ]);
+    expect(signed.status).toBe(201);
+    const retracted = await http.post(`/api/agreements/${id}/events`, {
+      type: 'EventRetracted',
+      data: { eventId: signed.body[2].eventId, reason: 'Consultation entered twice' },
+    });
+    expect(retracted.status).toBe(201);
+    await page.goto(`${app.url}/agreements/${id}`);
+    const list = page.locator('#events li');
+    await list.first().waitFor();
+    const rows = await list.evaluateAll((items) =>
+      items.map((li) => [li.querySelector('time')?.textContent ?? '', li.classList.contains('is-retracted')]),
+    );
+    expect(rows.slice(0, 4)).toEqual([
+      ['1996', false],
+      ['Mar 1996', false],
+      ['Mar 1996', false],
+      ['20 Mar 1996', true],
+    ]);
+    await expect(page.locator('#events .retracted').textContent()).resolves.toBe(
+      'Retracted: Consultation entered twice',
+    );
+  });
+
   it('made no request outside the application and raised no script error', () => {
     const foreign = requests.filter((url) => !url.startsWith(app.url) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);
