@@ -17,7 +17,7 @@ export function consoleReport(out: NodeJS.WriteStream = process.stdout): ImportR
       console.log(
         [
           `agreements: ${summary.agreements}`,
-          `events:     ${summary.events} recorded`,
+          `events:     ${summary.events} recorded, ${summary.retracted} retracted (what an earlier import said that the data no longer does)`,
           `skipped:    ${summary.skipped} agreements already imported`,
           `warnings:   ${summary.warnings.length}`,
           `failures:   ${summary.failures.length}`,

@@ -4,6 +4,7 @@ import { decideAll } from '../../agreements/domain/agreement.decider.js';
 import { DomainError } from '../../agreements/domain/agreement.errors.js';
 import { eventDataSchemas, type EventData } from '../../agreements/domain/agreement.events.js';
 import { initialState, isFinal, type AgreementState } from '../../agreements/domain/agreement.state.js';
+import { periodStart } from '../../agreements/domain/dates.js';
 import { nextDay } from './atop.dates.js';
 import { eventIdFor } from './atop.ids.js';
 import { Warnings } from './atop.rows.js';
@@ -24,6 +25,8 @@ export function checked(
 ): PlannedEvent[] {
   let state: AgreementState = initialState();
   const events: PlannedEvent[] = [];
+  /** Members whose exit was not recorded because the alliance lapsed and resumed. */
+  const kept = new Set<string>();
   const queue = [...drafts];
   for (let i = 0; i < queue.length; i++) {
     const d = queue[i]!;
@@ -47,18 +50,34 @@ export function checked(
     try {
       const command = commandFor(d.type, { agreementId: id, occurredOn: d.occurredOn, data, today });
       const next = decideAll([command], state).state;
-      const successors =
-        d.type === 'AgreementWithdrawn' && next.status === 'withdrawn' ? joinersAfter(queue, i) : 0;
+      const ends = d.type === 'AgreementWithdrawn' && next.status === 'withdrawn';
+      const successors = ends ? joinersAfter(queue, i) : 0;
       if (successors > 0) {
         queue.splice(i, 1);
         queue.splice(i + successors, 0, d);
         i--;
         continue;
       }
+      const resumesAt = ends ? laterJoin(queue, i) : -1;
+      if (resumesAt >= 0) {
+        // A lapse: the alliance falls under two members and later has members again. Recorded as a
+        // suspension until the first re-entry, the members kept meanwhile (ATOP codes their exits).
+        kept.add(String(d.data.party));
+        if (state.status === 'in_force') {
+          const join = queue[resumesAt]!;
+          // The resumption goes just before the first re-entry (the suspension, inserted first, shifts it by one).
+          queue.splice(resumesAt, 0, lapse(join, 'AgreementResumed', join.occurredOn));
+          queue.splice(i + 1, 0, lapse(d, 'AgreementSuspended', d.occurredOn));
+        }
+        continue;
+      }
       state = next;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (moot(state, d)) continue;
+      // A member kept through a lapse re-enters: it never left the record.
+      if (d.type === 'PartyAcceded' && error.code === 'AlreadyAParty' && kept.has(String(d.data.party)))
+        continue;
       const why =
         state.status !== 'none' && isFinal(state.status)
           ? `the agreement had already ended (${state.status} on ${state.endedOn ?? '?'})`
@@ -87,10 +106,28 @@ export function checked(
 function joinersAfter(queue: readonly Draft[], i: number): number {
   const until = nextDay(queue[i]!.occurredOn);
   let last = 0;
-  for (let j = i + 1; j < queue.length && queue[j]!.occurredOn <= until; j++) {
+  for (let j = i + 1; j < queue.length && periodStart(queue[j]!.occurredOn) <= until; j++) {
     if (queue[j]!.type === 'PartyAcceded') last = j - i;
   }
   return last;
+}
+
+/** The index of the first accession after the draft at `i` (-1 if none): the alliance has members again. */
+function laterJoin(queue: readonly Draft[], i: number): number {
+  for (let j = i + 1; j < queue.length; j++) {
+    if (queue[j]!.type === 'AgreementTerminated') return -1;
+    if (queue[j]!.type === 'PartyAcceded') return j;
+  }
+  return -1;
+}
+
+/** The suspension (or resumption) of a lapsed alliance, from the row that shows it. */
+function lapse(d: Draft, type: 'AgreementSuspended' | 'AgreementResumed', on: string): Draft {
+  const reason =
+    type === 'AgreementSuspended'
+      ? `Lapsed: ATOP codes fewer than two members from ${on} (${String(d.data.party)} left); members kept until it resumes`
+      : `Resumed: ATOP codes members again from ${on}`;
+  return { type, occurredOn: on, subject: 'lapse', source: d.source, data: { reason } };
 }
 
 function moot(state: AgreementState, d: Draft): boolean {

@@ -1,16 +1,16 @@
 import { EARLIEST_DATE, isCalendarDate } from '../../agreements/domain/agreement.values.js';
+import { periodEnd, periodStart } from '../../agreements/domain/dates.js';
 
 /**
  * ATOP writes a date as three columns (year, month, day) and codes "no date" as 0/0/0.
  * The rules, applied the same way to every date of every file:
  * - year, month and day all 0 (or all blank): no date (an alliance or membership still running);
- * - a missing day (blank, 0 or negative) becomes the 1st of the month, with a warning on the day column;
- * - a missing month becomes 1 January of the year, with a warning on the month column;
+ * - a missing or invalid day (blank, 0, negative, past the month's end) leaves the date at month
+ *   precision (`1996-03`), with a warning on the day column: no day is invented;
+ * - a missing or invalid month leaves the year alone (`1996`), with a warning on the month column;
  * - a missing year makes the date unusable (a warning on the year column);
- * - a day past the month's end (30 February) becomes the month's last day, with a warning;
- * - a date before 1800-01-01 (the ledger's floor) or after today is unusable, with a warning.
- * "First of the period" keeps every partial date on or before the real one, so an alliance
- * is never shown as starting later than it did.
+ * - a date whose period starts before 1800-01-01 (the ledger's floor) or after today is unusable,
+ *   with a warning.
  */
 
 export interface DateProblem {
@@ -43,34 +43,32 @@ export function readAtopDate(
     };
   }
   const problems: DateProblem[] = [];
-  const year = Number(y);
-  let month = Number(m);
-  let day = Number(d);
+  const year = pad(Number(y), 4);
+  const month = Number(m);
+  let date: string;
   if (missing(m) || month > 12) {
-    problems.push({ field: mField, message: `month "${m}" is missing or invalid: taken as 1 January ${y}` });
-    month = 1;
-    day = 1;
-  } else if (missing(d) || day > 31) {
     problems.push({
-      field: dField,
-      message: `day "${d}" is missing or invalid: taken as ${y}-${pad(month)}-01`,
+      field: mField,
+      message: `month "${m}" is missing or invalid: recorded as the year ${year}`,
     });
-    day = 1;
+    date = year;
+  } else {
+    const day = `${year}-${pad(month)}-${pad(Number(d))}`;
+    if (missing(d) || !isCalendarDate(day)) {
+      problems.push({
+        field: dField,
+        message: `day "${d}" is missing or invalid: recorded as the month ${year}-${pad(month)}`,
+      });
+      date = `${year}-${pad(month)}`;
+    } else {
+      date = day;
+    }
   }
-  let date = `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
-  if (!isCalendarDate(date)) {
-    const last = lastDayOfMonth(year, month);
-    problems.push({
-      field: dField,
-      message: `${date} is not a calendar day: taken as ${year}-${pad(month)}-${pad(last)}`,
-    });
-    date = `${pad(year, 4)}-${pad(month)}-${pad(last)}`;
-  }
-  if (date < EARLIEST_DATE) {
+  if (periodStart(date) < EARLIEST_DATE) {
     problems.push({ field: yField, message: `${date} is before ${EARLIEST_DATE}: the date cannot be used` });
     return { kind: 'unusable', problems };
   }
-  if (date > today) {
+  if (periodStart(date) > today) {
     problems.push({
       field: yField,
       message: `${date} is in the future (today is ${today}): the date cannot be used`,
@@ -80,15 +78,9 @@ export function readAtopDate(
   return { kind: 'date', date, problems };
 }
 
-function lastDayOfMonth(year: number, month: number): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month, 0);
-  return d.getUTCDate();
-}
-
-/** The day after an ISO date. */
+/** The day after a date's period (the day after 1996-03 is 1996-04-01). */
 export function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
+  const d = new Date(`${periodEnd(date)}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
 }

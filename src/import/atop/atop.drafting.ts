@@ -1,5 +1,6 @@
 /** An alliance's story as drafted events, from its rows and memberships, in a stable order. */
 import { type AgreementEventType } from '../../agreements/domain/agreement.events.js';
+import { byStart, certainlyBefore } from '../../agreements/domain/dates.js';
 import { ATOP_FILES, Warnings, type Alliance, type Phase, type SourceRow } from './atop.rows.js';
 import { partySetKey, type Membership } from './atop.memberships.js';
 import { amendmentSummary, titleOf } from './atop.titles.js';
@@ -124,7 +125,7 @@ export function draftEvents(
         data: { party: m.party },
       });
     }
-    const leavesEarly = m.end !== undefined && (a.end === undefined || m.end < a.end);
+    const leavesEarly = m.end !== undefined && (a.end === undefined || certainlyBefore(m.end, a.end));
     if (leavesEarly) {
       drafts.push({
         type: 'AgreementWithdrawn',
@@ -141,7 +142,7 @@ export function draftEvents(
   let previous = initial;
   for (const p of later) {
     let on = p.begin;
-    if (on < a.begin) {
+    if (certainlyBefore(on, a.begin)) {
       warnings.add(
         p.row,
         'begyr',
@@ -167,10 +168,7 @@ export function draftEvents(
   if (a.end !== undefined) drafts.push(termination(a, a.end, memberships, successors));
   return drafts
     .map((d, i) => ({ d, i }))
-    .sort(
-      (x, y) =>
-        x.d.occurredOn.localeCompare(y.d.occurredOn) || RANK[x.d.type]! - RANK[y.d.type]! || x.i - y.i,
-    )
+    .sort((x, y) => byStart(x.d.occurredOn, y.d.occurredOn) || RANK[x.d.type]! - RANK[y.d.type]! || x.i - y.i)
     .map(({ d }) => d);
 }
 

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { todayUtc } from '../../clock.js';
@@ -7,7 +7,10 @@ import {
   RecordAgreementEvents,
   type WriteContext,
 } from '../../agreements/write/record-agreement-events.command.js';
-import { AGREEMENT_STATES, type AgreementStates } from '../../agreements/write/agreement-states.js';
+import { eventDataSchemas, isAgreementEventType } from '../../agreements/domain/agreement.events.js';
+import { liveEvents } from '../../agreements/domain/retractions.js';
+import { GetAgreementEvents } from '../../agreements/read/agreement.queries.js';
+import { eventIdFor } from './atop.ids.js';
 import {
   ATOP_FILES,
   ATOP_SOURCE,
@@ -31,8 +34,10 @@ export interface AtopImportOptions {
 export interface AtopImportSummary {
   /** Agreements in the data that the ledger can hold. */
   agreements: number;
-  /** Events appended by this run. */
+  /** Events appended by this run (retractions not counted). */
   events: number;
+  /** Events of an earlier import this run retracted, because the data now says otherwise. */
+  retracted: number;
   /** Agreements already complete from an earlier run: nothing written. */
   skipped: number;
   warnings: ImportWarning[];
@@ -108,30 +113,41 @@ export async function runAtopImport(
   return recordAtopPlan(app, await planAtopFolder(folder), options);
 }
 
-/** What the importer needs of the application: the command bus, and the status read model to skip by. */
+/** What the importer needs of the application: the command bus, and the query bus to compare with. */
 interface ImportDeps {
   commands: CommandBus;
-  states: AgreementStates;
+  queries: QueryBus;
 }
+
+/** A recorded event as the comparison needs it. */
+interface Recorded {
+  eventId: string;
+  type: string;
+  occurredOn: string;
+  data: Record<string, unknown>;
+}
+
+/** The longest stream an agreement may have: read in one page. */
+const WHOLE_STREAM = 1_000_000;
 
 /**
  * Records a plan through the CommandBus, so every event passes the same decider as the HTTP
- * API. Re-runs are cheap and safe: an agreement whose status row (the read model) already stands
- * at its planned version is skipped; any other replays its commands (same event ids: the handler
- * answers the stored events as duplicates) and records the rest. The importer never reads the store.
+ * API. Re-runs are safe and upgrade an earlier import: each agreement's stream (as if its
+ * retracted events had never been recorded) is compared with the plan, event by event; from the
+ * first event that differs, the stored events are retracted, newest first (EventRetracted, so
+ * nothing depends on the one retracted), and the planned ones recorded. An agreement whose
+ * stream already says what the plan says is skipped.
  */
 export async function recordAtopPlan(
   app: INestApplicationContext,
   plan: AtopPlan,
   options: AtopImportOptions = {},
 ): Promise<AtopImportSummary> {
-  const deps: ImportDeps = {
-    commands: app.get(CommandBus),
-    states: app.get<AgreementStates>(AGREEMENT_STATES),
-  };
+  const deps: ImportDeps = { commands: app.get(CommandBus), queries: app.get(QueryBus) };
   const summary: AtopImportSummary = {
     agreements: plan.agreements.length,
     events: 0,
+    retracted: 0,
     skipped: 0,
     warnings: plan.warnings,
     failures: [],
@@ -147,7 +163,10 @@ export async function recordAtopPlan(
       try {
         const outcome = await recordAgreement(deps, a);
         if (outcome === 'skipped') summary.skipped++;
-        else summary.events += outcome;
+        else {
+          summary.events += outcome.recorded;
+          summary.retracted += outcome.retracted;
+        }
       } catch (error) {
         summary.failures.push({ agreementId: a.id, message: (error as Error)?.message ?? String(error) });
       }
@@ -160,24 +179,73 @@ export async function recordAtopPlan(
 }
 
 async function recordAgreement(
-  { commands, states }: ImportDeps,
+  { commands, queries }: ImportDeps,
   agreement: PlannedAgreement,
-): Promise<number | 'skipped'> {
-  // Its status row already stands at the planned version: written whole by an earlier run.
-  if ((await states.load(agreement.id)).version === agreement.events.length) return 'skipped';
-  let appended = 0;
-  for (const batch of bySourceRow(agreement.events)) {
+): Promise<{ recorded: number; retracted: number } | 'skipped'> {
+  const stored: Recorded[] = (await queries.execute(new GetAgreementEvents(agreement.id, WHOLE_STREAM)))
+    .items;
+  const live = liveEvents(stored.filter((e) => isAgreementEventType(e.type)));
+  const planned = agreement.events;
+  let same = 0;
+  while (same < live.length && same < planned.length && sameEvent(live[same]!, planned[same]!)) same++;
+  if (same === live.length && same === planned.length) return 'skipped';
+
+  const known = new Set(stored.map((e) => e.eventId));
+  let retracted = 0;
+  for (const old of live.slice(same).reverse()) {
+    const inputs = [
+      {
+        type: 'EventRetracted' as const,
+        data: {
+          eventId: old.eventId,
+          reason: `ATOP re-import: the data now gives ${describePlanned(planned[same])} in place of this ${old.type} of ${old.occurredOn}`,
+        },
+        eventId: eventIdFor(`${agreement.id}|retract|${old.eventId}`),
+      },
+    ];
+    const context: WriteContext = { actor: 'importer', source: ATOP_SOURCE, extra: { source: ATOP_SOURCE } };
+    const result = await commands.execute(new RecordAgreementEvents(agreement.id, inputs, context));
+    if (!result.duplicate) retracted++;
+  }
+  let recorded = 0;
+  for (const batch of bySourceRow(planned.slice(same))) {
     const { file, line } = batch[0]!.source;
     const context: WriteContext = {
       actor: 'importer',
       source: ATOP_SOURCE,
       extra: { source: ATOP_SOURCE, sourceFile: file, sourceLine: line, ...batch[0]!.metadata },
     };
-    const inputs = batch.map(({ type, occurredOn, data, eventId }) => ({ type, occurredOn, data, eventId }));
+    // An id an earlier import used for what the data said then (now retracted) is not reused.
+    const inputs = batch.map(({ type, occurredOn, data, eventId }) => ({
+      type,
+      occurredOn,
+      data,
+      eventId: unused(eventId, known),
+    }));
     const result = await commands.execute(new RecordAgreementEvents(agreement.id, inputs, context));
-    if (!result.duplicate) appended += result.events.length;
+    if (!result.duplicate) recorded += result.events.length;
   }
-  return appended;
+  return { recorded, retracted };
+}
+
+/**
+ * The same fact: type, date and data (ids and metadata aside: an earlier import may have used
+ * others). Stored data went through its event's schema, which orders its fields: so does the plan's.
+ */
+function sameEvent(stored: Recorded, planned: PlannedEvent): boolean {
+  if (stored.type !== planned.type || stored.occurredOn !== planned.occurredOn) return false;
+  const parsed = eventDataSchemas[planned.type].safeParse(planned.data);
+  return parsed.success && JSON.stringify(stored.data) === JSON.stringify(parsed.data);
+}
+
+const describePlanned = (e: PlannedEvent | undefined) =>
+  e === undefined ? 'nothing more' : `${e.type} of ${e.occurredOn}`;
+
+/** The planned id, or (when the store holds it already) the first of its revisions it does not. */
+function unused(eventId: string, known: ReadonlySet<string>): string {
+  let id = eventId;
+  for (let revision = 2; known.has(id); revision++) id = eventIdFor(`${eventId}|revision ${revision}`);
+  return id;
 }
 
 /**

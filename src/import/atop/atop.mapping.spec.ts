@@ -320,6 +320,28 @@ describe('planAtopImport', () => {
       ]);
     });
 
+    it('an alliance that lapses and later has members again is suspended, then resumed, without warnings', () => {
+      // Both members exit in 1962; one re-enters in 1995 (as ATOP codes 2340, Saudi Arabia–Yemen).
+      const t = tables(
+        [US_TAIWAN],
+        [
+          { atopid: 3270, member: 2, entry: '1954-12-2', exit: '1962-11-6' },
+          { atopid: 3270, member: 713, entry: '1954-12-2', exit: '1962-11-6' },
+          { atopid: 3270, member: 2, entry: '1995-2-26' },
+        ],
+      );
+      const result = plan(t);
+      expect(story(t, 'atop-3270').map(([on, type]) => [on, type])).toEqual([
+        ['1954-12-02', 'AgreementProposed'],
+        ['1954-12-02', 'AgreementSigned'],
+        ['1954-12-02', 'AgreementSigned'],
+        ['1954-12-02', 'AgreementEnteredIntoForce'],
+        ['1962-11-06', 'AgreementSuspended'],
+        ['1995-02-26', 'AgreementResumed'],
+      ]);
+      expect(result.warnings).toEqual([]);
+    });
+
     it('all members leaving on the same day end it once, without warnings', () => {
       const t = tables(
         [US_TAIWAN],
@@ -420,18 +442,18 @@ describe('planAtopImport', () => {
   });
 
   describe('messy data: a warning naming file, line and field, and the import goes on', () => {
-    it('a missing day becomes the first of the month', () => {
+    it('a missing day leaves the date at month precision: no day is invented', () => {
       const t = tables(
         [{ ...US_TAIWAN, begin: '1954-12-', end: '1980-1-' }],
         US_TAIWAN_MEMBERS.map((m) => ({ ...m, entry: '1954-12-', exit: '1980-1-' })),
       );
       const result = plan(t);
       expect(story(t, 'atop-3270').map(([on]) => on)).toEqual([
-        '1954-12-01',
-        '1954-12-01',
-        '1954-12-01',
-        '1954-12-01',
-        '1980-01-01',
+        '1954-12',
+        '1954-12',
+        '1954-12',
+        '1954-12',
+        '1980-01',
       ]);
       expect(warningAt(result.warnings, ATOP_FILES.alliances, 2).map((w) => w.field)).toEqual([
         'begday',
@@ -535,12 +557,9 @@ describe('readAtopDate', () => {
     [['1954', '12', '2'], { kind: 'date', date: '1954-12-02', problems: [] }],
     [
       ['1900', '2', '30'],
-      { kind: 'date', date: '1900-02-28', problems: [expect.objectContaining({ field: 'd' })] },
+      { kind: 'date', date: '1900-02', problems: [expect.objectContaining({ field: 'd' })] },
     ],
-    [
-      ['1844', '', ''],
-      { kind: 'date', date: '1844-01-01', problems: [expect.objectContaining({ field: 'm' })] },
-    ],
+    [['1844', '', ''], { kind: 'date', date: '1844', problems: [expect.objectContaining({ field: 'm' })] }],
     [['1799', '12', '31'], { kind: 'unusable', problems: [expect.objectContaining({ field: 'y' })] }],
     [['2026', '11', '29'], { kind: 'unusable', problems: [expect.objectContaining({ field: 'y' })] }],
     [['', '5', '1'], { kind: 'unusable', problems: [expect.objectContaining({ field: 'y' })] }],

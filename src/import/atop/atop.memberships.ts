@@ -1,4 +1,5 @@
 /** Who belonged to an alliance when: each party's membership as continuous stretches. */
+import { byStart, certainlyBefore, periodEnd, periodStart } from '../../agreements/domain/dates.js';
 import { nextDay } from './atop.dates.js';
 import { ATOP_FILES, Warnings, type Alliance, type MemberRow } from './atop.rows.js';
 /** One continuous stretch of one party's membership, possibly spanning several rows. */
@@ -33,7 +34,7 @@ export function membershipsOf(a: Alliance, rows: readonly MemberRow[], warnings:
     let start = m.entry;
     let end = m.exit;
     const who = `${m.lookup.party} (COW ${m.code})`;
-    if (start < a.begin) {
+    if (certainlyBefore(start, a.begin)) {
       warnings.add(
         m.row,
         'yrent',
@@ -42,7 +43,7 @@ export function membershipsOf(a: Alliance, rows: readonly MemberRow[], warnings:
       start = a.begin;
     }
     if (a.end !== undefined) {
-      if (start > a.end) {
+      if (certainlyBefore(a.end, start)) {
         warnings.add(
           m.row,
           'yrent',
@@ -57,7 +58,7 @@ export function membershipsOf(a: Alliance, rows: readonly MemberRow[], warnings:
           `${who} has no exit date but the alliance ended ${a.end}: taken as ${a.end}`,
         );
         end = a.end;
-      } else if (end > a.end) {
+      } else if (certainlyBefore(a.end, end)) {
         warnings.add(
           m.row,
           'yrexit',
@@ -66,7 +67,7 @@ export function membershipsOf(a: Alliance, rows: readonly MemberRow[], warnings:
         end = a.end;
       }
     }
-    if (end !== undefined && end < start) {
+    if (end !== undefined && certainlyBefore(end, start)) {
       warnings.add(m.row, 'yrexit', `${who} exits (${end}) before it enters (${start}): not recorded`);
       continue;
     }
@@ -80,12 +81,12 @@ export function membershipsOf(a: Alliance, rows: readonly MemberRow[], warnings:
       endRow: m,
     });
   }
-  stretches.sort((x, y) => x.start.localeCompare(y.start) || x.startRow.row.line - y.startRow.row.line);
+  stretches.sort((x, y) => byStart(x.start, y.start) || x.startRow.row.line - y.startRow.row.line);
   const merged: Membership[] = [];
   for (const s of stretches) {
     const open = merged.findLast((m) => m.party === s.party);
-    if (open && (open.end === undefined || s.start <= nextDay(open.end))) {
-      if (open.end !== undefined && (s.end === undefined || s.end > open.end)) {
+    if (open && (open.end === undefined || periodStart(s.start) <= nextDay(open.end))) {
+      if (open.end !== undefined && (s.end === undefined || periodEnd(s.end) > periodEnd(open.end))) {
         if (s.end === undefined) delete open.end;
         else open.end = s.end;
         open.endRow = s.endRow;

@@ -1,3 +1,4 @@
+import { certainlyBefore } from '../../agreements/domain/dates.js';
 import type { Provision } from '../../agreements/domain/agreement.values.js';
 import { partyResolver, type CowState, type PartyLookup } from './atop.codes.js';
 import { readAtopDate, type DateReading } from './atop.dates.js';
@@ -219,7 +220,7 @@ function readAlliances(table: CsvTable, warnings: Warnings, today: string): Alli
         'marked as no longer in effect but has no end date: no termination recorded',
       );
     }
-    if (endDate !== undefined && endDate < begin.date) {
+    if (endDate !== undefined && certainlyBefore(endDate, begin.date)) {
       warnings.add(
         row,
         'endyr',
