@@ -36,12 +36,10 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   if (error instanceof ProblemError) return { problem: error.problem, headers: error.headers };
   if (error instanceof DomainError) {
     return {
-      problem: problem(
-        DOMAIN_STATUS[error.kind],
-        error.code,
-        error.message,
-        error.field ? { field: error.field } : {},
-      ),
+      problem: problem(DOMAIN_STATUS[error.kind], error.code, error.message, {
+        ...error.extensions,
+        ...(error.field ? { field: error.field } : {}),
+      }),
       headers: {},
     };
   }

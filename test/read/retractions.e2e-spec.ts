@@ -71,6 +71,8 @@ describe('retractions', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ title: 'RetractionBreaksStream', field: 'data.eventId' });
     expect(res.body.detail).toContain(ids['milestone']);
+    // Without USA's signature the agreement is never signed: the milestone (which needs that) depends on it.
+    expect(res.body.dependents).toEqual([ids['milestone']]);
   });
 
   it('retracts the milestone and the wrong signature: the views are as if never recorded', async () => {
@@ -125,7 +127,7 @@ describe('retractions', () => {
 
   it('refuses an unknown event, one already retracted, and a retraction, each by name', async () => {
     const unknown = await retract('00000000-0000-4000-8000-000000000000');
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(409);
     expect(unknown.body.title).toBe('EventNotFound');
     const again = await retract(ids['kor']!);
     expect(again.status).toBe(409);

@@ -10,6 +10,8 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     message: string,
     readonly field?: string,
+    /** Further members of the problem body (the events a retraction would leave invalid). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = code;
@@ -81,13 +83,9 @@ export const AgreementErrors = {
     ),
   dateBefore: (field: string, date: string, other: string, otherField: string) =>
     invalid('DateOutOfOrder', `${field} ${date} must not be before ${otherField} ${other}`, field),
+  // Like MilestoneNotFound: the agreement exists, the body names something it does not hold (409).
   eventNotFound: (eventId: string) =>
-    new DomainError(
-      'EventNotFound',
-      'not_found',
-      `No event ${eventId} is recorded for this agreement`,
-      'data.eventId',
-    ),
+    conflict('EventNotFound', `No event ${eventId} is recorded for this agreement`, 'data.eventId'),
   retractionNotRetractable: (eventId: string) =>
     conflict(
       'RetractionNotRetractable',
@@ -103,5 +101,6 @@ export const AgreementErrors = {
       `Retracting event ${eventId} would leave events that depend on it invalid: ${dependents.join(', ')} ` +
         '(retract those first)',
       'data.eventId',
+      { dependents: [...dependents] },
     ),
 };
