@@ -1,5 +1,5 @@
-import type { AtopImportSummary, ImportReporter } from './atop/atop.importer.js';
-import { formatWarning } from './atop/atop.mapping.js';
+import { formatWarning } from './import-plan.js';
+import type { ImportReporter, ImportSummary } from './record-plan.js';
 
 /**
  * An import's report on the console: the plan and the summary on stdout, every warning on stderr
@@ -12,7 +12,7 @@ export function consoleReport(out: NodeJS.WriteStream = process.stdout): ImportR
     warning: (w) => console.error(`warning: ${formatWarning(w)}`),
     refused: (line) => console.error(line),
     progress: out.isTTY ? progressBar(out) : plainProgress(),
-    summary: (summary: AtopImportSummary, seconds: number) => {
+    summary: (summary: ImportSummary, seconds: number) => {
       for (const f of summary.failures) console.error(`failed: ${f.agreementId}: ${f.message}`);
       console.log(
         [

@@ -132,6 +132,7 @@ describe('GET /docs-json', () => {
       'AgreementResumed',
       'AgreementWithdrawn',
       'WithdrawalRescinded',
+      'AgreementLinked',
       'AgreementTerminated',
     ]) {
       await record(id, example(type));

@@ -31,6 +31,7 @@ export const COMMAND_FOR = {
   WithdrawalRescinded: 'RescindWithdrawal',
   SuccessionNotified: 'NotifySuccession',
   EventRetracted: 'RetractEvent',
+  AgreementLinked: 'LinkAgreement',
   AgreementTerminated: 'TerminateAgreement',
 } as const satisfies Record<AgreementEventType, string>;
 

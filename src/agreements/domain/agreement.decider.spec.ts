@@ -21,10 +21,13 @@ const TODAY = '2026-11-28';
 const ON = '2026-11-20';
 const PROPOSED_ON = '2026-01-10';
 
-/** Every event recorded by status (a retraction is decided on the stream's history: tested on its own). */
-type Recordable = Exclude<AgreementEventType, 'AgreementProposed' | 'EventRetracted'>;
+/**
+ * Every event recorded by status (a retraction is decided on the stream's history, a link in any
+ * status: each tested on its own).
+ */
+type Recordable = Exclude<AgreementEventType, 'AgreementProposed' | 'EventRetracted' | 'AgreementLinked'>;
 const RECORDABLE = EVENT_TYPES.filter(
-  (t): t is Recordable => t !== 'AgreementProposed' && t !== 'EventRetracted',
+  (t): t is Recordable => t !== 'AgreementProposed' && t !== 'EventRetracted' && t !== 'AgreementLinked',
 );
 
 function ev<T extends AgreementEventType>(type: T, occurredOn: IsoDate, data: EventData<T>): AgreementEvent {

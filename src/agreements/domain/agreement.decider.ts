@@ -17,7 +17,7 @@ import {
 
 /** The statuses in which each kind of event may be recorded (DESIGN §4). */
 const ALLOWED_IN: Record<
-  Exclude<AgreementEventType, 'AgreementProposed' | 'EventRetracted'>,
+  Exclude<AgreementEventType, 'AgreementProposed' | 'EventRetracted' | 'AgreementLinked'>,
   readonly OpenStatus[]
 > = {
   AgreementSigned: ['proposed'],
@@ -56,6 +56,7 @@ export function decide(
 ): AgreementEvent[] {
   checkDate('occurredOn', command.occurredOn, command.today);
   if (command.type === 'RetractEvent') return [retract(command, history)];
+  if (command.type === 'LinkAgreement') return [link(command, state)];
   if (command.type === 'ProposeAgreement') {
     if (state.status !== 'none') throw E.alreadyExists(command.agreementId);
     return [event(command)];
@@ -72,7 +73,7 @@ export function decide(
 }
 
 function decideFor(
-  command: Exclude<AgreementCommand, { type: 'ProposeAgreement' | 'RetractEvent' }>,
+  command: Exclude<AgreementCommand, { type: 'ProposeAgreement' | 'RetractEvent' | 'LinkAgreement' }>,
   a: Agreement,
 ): AgreementEvent {
   switch (command.type) {
@@ -164,6 +165,14 @@ function retract(c: CommandOfType<'RetractEvent'>, history: readonly RecordedEve
   );
   const dependents = [...refusedAfter].filter((e) => !refusedBefore.has(e));
   if (dependents.length > 0) throw E.retractionBreaksStream(id, dependents);
+  return event(c);
+}
+
+/** A link to another record of the same treaty: allowed whatever the status (it says what the treaty is). */
+function link(c: CommandOfType<'LinkAgreement'>, state: AgreementState): AgreementEvent {
+  if (state.status === 'none') throw E.notFound(c.agreementId);
+  if (c.data.sameAs === c.agreementId) throw E.linkedToItself(c.agreementId);
+  if (state.sameAs?.some((l) => l.id === c.data.sameAs)) throw E.alreadyLinked(c.data.sameAs);
   return event(c);
 }
 

@@ -92,6 +92,10 @@ export const AgreementErrors = {
       `Event ${eventId} is itself a retraction: a retraction cannot be retracted`,
       'data.eventId',
     ),
+  linkedToItself: (id: string) =>
+    conflict('LinkedToItself', `Agreement ${id} cannot be the same treaty as itself`, 'data.sameAs'),
+  alreadyLinked: (id: string) =>
+    conflict('AlreadyLinked', `The agreement is already linked to ${id}`, 'data.sameAs'),
   alreadyRetracted: (eventId: string) =>
     conflict('EventAlreadyRetracted', `Event ${eventId} has already been retracted`, 'data.eventId'),
   retractionBreaksStream: (eventId: string, dependents: readonly string[]) =>

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { certainlyBefore } from './dates.js';
-import { agreementId, eventDate, partyCode, positiveMonths, provision, text } from './agreement.values.js';
+import {
+  agreementId,
+  eventDate,
+  partyCode,
+  positiveMonths,
+  provision,
+  reference,
+  text,
+} from './agreement.values.js';
 
 /**
  * The event catalogue. Each event's data is a strict schema (unknown fields are refused);
@@ -37,6 +45,16 @@ export const eventDataSchemas = {
     renewsEveryMonths: positiveMonths.optional(),
     reviewEveryMonths: positiveMonths.optional(),
     facilitator: text(100).optional(),
+    /** A framework agreement (general) or one field of cooperation (sector). */
+    scope: z.enum(['general', 'sector']).optional(),
+    /** The names it is known by ("NATO", "Rio Treaty"): searched with the title. */
+    aliases: z
+      .array(text(200))
+      .max(20)
+      .refine((list) => new Set(list).size === list.length, { message: 'must not repeat an alias' })
+      .optional(),
+    /** Where it is registered or described (UNTS, ATOP, DCAD, TIAS numbers, a URL). */
+    references: z.array(reference).max(20).optional(),
   }),
   AgreementSigned: z.strictObject({ party: partyCode, signatory: text(200).optional() }),
   ExerciseHeld: z
@@ -144,6 +162,8 @@ export const eventDataSchemas = {
       }),
     reason: text(1000),
   }),
+  /** Another stream describes the same treaty (an import and a hand-made record, two sources). */
+  AgreementLinked: z.strictObject({ sameAs: agreementId, reason: text(1000) }),
   AgreementTerminated: z.strictObject({
     reason: z.enum(['expired', 'mutual_consent', 'superseded', 'denounced']),
     supersededBy: agreementId.optional(),
@@ -230,5 +250,6 @@ export const EVENT_EXAMPLES: { [T in AgreementEventType]: EventData<T> } = {
     eventId: '0b5e1c7a-3f4d-4c2b-9a1e-6d7f8e9a0b1c',
     reason: 'Signature recorded for the wrong party (the signatory was Australian)',
   },
+  AgreementLinked: { sameAs: 'atop-3375', reason: 'ATOP codes this treaty as alliance 3375' },
   AgreementTerminated: { reason: 'superseded', supersededBy: 'usa-jpn-1960' },
 };

@@ -45,6 +45,14 @@ export interface Agreement {
   denounceableFrom?: IsoDate;
   reviewEveryMonths?: number;
   facilitator?: string;
+  /** A framework agreement (general) or one field of cooperation (sector). */
+  scope?: 'general' | 'sector';
+  /** The names it is known by. */
+  aliases?: string[];
+  /** Where it is registered or described. */
+  references?: { series: string; number?: string; url?: string }[];
+  /** Other streams that describe the same treaty (AgreementLinked). */
+  sameAs?: { id: string; reason: string }[];
   termsVersion: number;
   proposedOn: IsoDate;
   signedOn?: IsoDate;
@@ -180,6 +188,9 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
       ...(d.renewsEveryMonths !== undefined ? { renewsEveryMonths: d.renewsEveryMonths } : {}),
       ...(d.reviewEveryMonths !== undefined ? { reviewEveryMonths: d.reviewEveryMonths } : {}),
       ...(d.facilitator !== undefined ? { facilitator: d.facilitator } : {}),
+      ...(d.scope !== undefined ? { scope: d.scope } : {}),
+      ...(d.aliases !== undefined ? { aliases: [...d.aliases] } : {}),
+      ...(d.references !== undefined ? { references: d.references.map((r) => ({ ...r })) } : {}),
       termsVersion: 1,
       proposedOn: on,
       exerciseCount: 0,
@@ -364,6 +375,10 @@ function apply(state: AgreementState, event: AgreementEvent & { streamId?: strin
         ...(ratified ? { ratifications: { ...a.ratifications, [party]: ratified } } : {}),
       };
       return withActions(next, party, { successorTo: { predecessor, on } });
+    }
+    case 'AgreementLinked': {
+      const { sameAs, reason } = event.data;
+      return { ...a, sameAs: [...(a.sameAs ?? []).filter((l) => l.id !== sameAs), { id: sameAs, reason }] };
     }
     case 'EventRetracted':
       // A correction changes the views by refolding the stream without the retracted event (liveEvents).

@@ -22,6 +22,11 @@ export const PROVISIONS = [
   'non_aggression',
   'neutrality',
   'offensive_support',
+  // The categories of bilateral defense cooperation agreements (DCAD, Kinne 2020).
+  'defense_cooperation',
+  'defense_industry',
+  'research_and_development',
+  'defense_commission',
 ] as const;
 export type Provision = (typeof PROVISIONS)[number];
 
@@ -90,3 +95,26 @@ export const agreementId = z
 export const provision = z.enum(PROVISIONS);
 
 export const positiveMonths = z.number().int().min(1).max(1200);
+
+/** Treaty series and datasets an agreement can be found in. */
+export const REFERENCE_SERIES = ['UNTS', 'ATOP', 'DCAD', 'TIAS', 'url'] as const;
+
+/** Where the treaty is registered or described: a number in a series, or (series `url`) an address. */
+export const reference = z
+  .strictObject({
+    series: z.enum(REFERENCE_SERIES),
+    number: text(100).optional(),
+    url: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .max(2000)
+      .optional(),
+  })
+  .refine(
+    (r) =>
+      r.series === 'url'
+        ? r.url !== undefined && r.number === undefined
+        : r.number !== undefined && r.url === undefined,
+    {
+      message: 'a url reference has a url; any other has a number',
+    },
+  );

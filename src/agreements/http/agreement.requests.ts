@@ -6,6 +6,7 @@ import { limitParam } from '../../http/pagination.js';
 import { parseOrThrow } from '../../http/zod-validation.js';
 import { validationProblem } from '../../http/problem.js';
 import { EXPORT_FORMATS } from '../read/audit/audit.export.js';
+import { AGREEMENT_SOURCES } from '../read/status/status.reader.js';
 import type { EventInput } from '../write/record-agreement-events.command.js';
 
 /** Fields a client may send with any event; actor, version, timestamps and hashes are the server's. */
@@ -66,6 +67,9 @@ export const listAgreementsQuery = z.strictObject({
     .transform((v) => v === 'true')
     .optional(),
   q: text(200).optional(),
+  source: z.enum(AGREEMENT_SOURCES, { message: `must be one of ${AGREEMENT_SOURCES.join(', ')}` }).optional(),
+  signedFrom: isoDate.optional(),
+  signedTo: isoDate.optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),
 });

@@ -1,50 +1,21 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { todayUtc } from '../../clock.js';
 import {
-  RecordAgreementEvents,
-  type WriteContext,
-} from '../../agreements/write/record-agreement-events.command.js';
-import { eventDataSchemas, isAgreementEventType } from '../../agreements/domain/agreement.events.js';
-import { liveEvents } from '../../agreements/domain/retractions.js';
-import { GetAgreementEvents } from '../../agreements/read/agreement.queries.js';
-import { eventIdFor } from './atop.ids.js';
-import {
-  ATOP_FILES,
-  ATOP_SOURCE,
-  planAtopImport,
-  type AtopPlan,
-  type AtopTables,
-  type ImportWarning,
-  type PlannedAgreement,
-  type PlannedEvent,
-} from './atop.mapping.js';
+  importPlan,
+  recordPlan,
+  type ImportOptions,
+  type ImportRun,
+  type ImportSummary,
+} from '../record-plan.js';
+import { ATOP_FILES, ATOP_SOURCE, planAtopImport, type AtopPlan, type AtopTables } from './atop.mapping.js';
 import { parseCsv } from './csv.js';
 
-export interface AtopImportOptions {
-  /** Any warning refuses the whole import: nothing is written. */
-  strict?: boolean;
-  /** Agreements recorded at the same time; their appends share the store's group commits. */
-  concurrency?: number;
-  onProgress?(done: number, total: number): void;
-}
-
-export interface AtopImportSummary {
-  /** Agreements in the data that the ledger can hold. */
-  agreements: number;
-  /** Events appended by this run (retractions not counted). */
-  events: number;
-  /** Events of an earlier import this run retracted, because the data now says otherwise. */
-  retracted: number;
-  /** Agreements already complete from an earlier run: nothing written. */
-  skipped: number;
-  warnings: ImportWarning[];
-  failures: { agreementId: string; message: string }[];
-  /** False when --strict refused the import because of warnings. */
-  written: boolean;
-}
+export type AtopImportOptions = ImportOptions;
+export type AtopImportSummary = ImportSummary;
+export type { ImportReporter } from '../record-plan.js';
+export { bySourceRow } from '../record-plan.js';
 
 /** Reads the four CSV files of an ATOP folder. */
 export async function readAtopFolder(folder: string): Promise<AtopTables> {
@@ -62,46 +33,17 @@ export async function planAtopFolder(folder: string): Promise<AtopPlan> {
   return planAtopImport(await readAtopFolder(folder), { today: todayUtc() });
 }
 
-/** What an import tells its user as it goes (the console report: src/import/import-report.ts). */
-export interface ImportReporter {
-  plan(line: string): void;
-  warning(warning: ImportWarning): void;
-  progress(done: number, total: number): void;
-  refused(line: string): void;
-  summary(summary: AtopImportSummary, seconds: number): void;
-}
-
 /**
- * The whole import of a folder, as `npm run import:atop` runs it: read and plan (warnings), stop
- * there under --strict with warnings, else open the application (only then: a refused import
- * touches no database) and record. Returns the summary, or undefined when --strict refused.
+ * The whole import of a folder, as `npm run import:atop` runs it (src/import/record-plan.ts:
+ * importPlan). Returns the summary, or undefined when --strict refused.
  */
 export async function importAtopFolder(
   folder: string,
-  options: { strict: boolean; open: () => Promise<INestApplicationContext>; report: ImportReporter },
+  options: ImportRun,
 ): Promise<AtopImportSummary | undefined> {
   const started = performance.now();
-  const { report } = options;
   const plan = await planAtopFolder(folder);
-  const planned = plan.agreements.reduce((n, a) => n + a.events.length, 0);
-  report.plan(
-    `ATOP 4.01 from ${folder}: ${plan.agreements.length} agreements, ${planned} events planned, ${plan.warnings.length} warnings`,
-  );
-  for (const w of plan.warnings) report.warning(w);
-  if (options.strict && plan.warnings.length > 0) {
-    report.refused(`--strict: ${plan.warnings.length} warnings, nothing written.`);
-    return undefined;
-  }
-  const app = await options.open();
-  try {
-    const summary = await recordAtopPlan(app, plan, {
-      onProgress: (done, total) => report.progress(done, total),
-    });
-    report.summary(summary, (performance.now() - started) / 1000);
-    return summary;
-  } finally {
-    await app.close();
-  }
+  return importPlan(`ATOP 4.01 from ${folder}`, plan, ATOP_SOURCE, options, started);
 }
 
 /** Reads, maps and records a folder through a running application (HTTP server or not). */
@@ -113,161 +55,6 @@ export async function runAtopImport(
   return recordAtopPlan(app, await planAtopFolder(folder), options);
 }
 
-/** What the importer needs of the application: the command bus, and the query bus to compare with. */
-interface ImportDeps {
-  commands: CommandBus;
-  queries: QueryBus;
-}
-
-/** A recorded event as the comparison needs it. */
-interface Recorded {
-  eventId: string;
-  type: string;
-  occurredOn: string;
-  data: Record<string, unknown>;
-}
-
-/** The longest stream an agreement may have: read in one page. */
-const WHOLE_STREAM = 1_000_000;
-
-/**
- * Records a plan through the CommandBus, so every event passes the same decider as the HTTP
- * API. Re-runs are safe and upgrade an earlier import: each agreement's stream (as if its
- * retracted events had never been recorded) is compared with the plan, event by event; from the
- * first event that differs, the stored events are retracted, newest first (EventRetracted, so
- * nothing depends on the one retracted), and the planned ones recorded. An agreement whose
- * stream already says what the plan says is skipped.
- */
-export async function recordAtopPlan(
-  app: INestApplicationContext,
-  plan: AtopPlan,
-  options: AtopImportOptions = {},
-): Promise<AtopImportSummary> {
-  const deps: ImportDeps = { commands: app.get(CommandBus), queries: app.get(QueryBus) };
-  const summary: AtopImportSummary = {
-    agreements: plan.agreements.length,
-    events: 0,
-    retracted: 0,
-    skipped: 0,
-    warnings: plan.warnings,
-    failures: [],
-    written: false,
-  };
-  if (options.strict && plan.warnings.length > 0) return summary;
-  summary.written = true;
-
-  const queue = [...plan.agreements];
-  let done = 0;
-  const worker = async () => {
-    for (let a = queue.shift(); a !== undefined; a = queue.shift()) {
-      try {
-        const outcome = await recordAgreement(deps, a);
-        if (outcome === 'skipped') summary.skipped++;
-        else {
-          summary.events += outcome.recorded;
-          summary.retracted += outcome.retracted;
-        }
-      } catch (error) {
-        summary.failures.push({ agreementId: a.id, message: (error as Error)?.message ?? String(error) });
-      }
-      options.onProgress?.(++done, plan.agreements.length);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 200, plan.agreements.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return summary;
-}
-
-async function recordAgreement(
-  { commands, queries }: ImportDeps,
-  agreement: PlannedAgreement,
-): Promise<{ recorded: number; retracted: number } | 'skipped'> {
-  const stored: Recorded[] = (await queries.execute(new GetAgreementEvents(agreement.id, WHOLE_STREAM)))
-    .items;
-  const live = liveEvents(stored.filter((e) => isAgreementEventType(e.type)));
-  const planned = agreement.events;
-  let same = 0;
-  while (same < live.length && same < planned.length && sameEvent(live[same]!, planned[same]!)) same++;
-  if (same === live.length && same === planned.length) return 'skipped';
-
-  const known = new Set(stored.map((e) => e.eventId));
-  let retracted = 0;
-  for (const old of live.slice(same).reverse()) {
-    const inputs = [
-      {
-        type: 'EventRetracted' as const,
-        data: {
-          eventId: old.eventId,
-          reason: `ATOP re-import: the data now gives ${describePlanned(planned[same])} in place of this ${old.type} of ${old.occurredOn}`,
-        },
-        eventId: eventIdFor(`${agreement.id}|retract|${old.eventId}`),
-      },
-    ];
-    const context: WriteContext = { actor: 'importer', source: ATOP_SOURCE, extra: { source: ATOP_SOURCE } };
-    const result = await commands.execute(new RecordAgreementEvents(agreement.id, inputs, context));
-    if (!result.duplicate) retracted++;
-  }
-  let recorded = 0;
-  for (const batch of bySourceRow(planned.slice(same))) {
-    const { file, line } = batch[0]!.source;
-    const context: WriteContext = {
-      actor: 'importer',
-      source: ATOP_SOURCE,
-      extra: { source: ATOP_SOURCE, sourceFile: file, sourceLine: line, ...batch[0]!.metadata },
-    };
-    // An id an earlier import used for what the data said then (now retracted) is not reused.
-    const inputs = batch.map(({ type, occurredOn, data, eventId }) => ({
-      type,
-      occurredOn,
-      data,
-      eventId: unused(eventId, known),
-    }));
-    const result = await commands.execute(new RecordAgreementEvents(agreement.id, inputs, context));
-    if (!result.duplicate) recorded += result.events.length;
-  }
-  return { recorded, retracted };
-}
-
-/**
- * The same fact: type, date and data (ids and metadata aside: an earlier import may have used
- * others). Stored data went through its event's schema, which orders its fields: so does the plan's.
- */
-function sameEvent(stored: Recorded, planned: PlannedEvent): boolean {
-  if (stored.type !== planned.type || stored.occurredOn !== planned.occurredOn) return false;
-  const parsed = eventDataSchemas[planned.type].safeParse(planned.data);
-  return parsed.success && JSON.stringify(stored.data) === JSON.stringify(parsed.data);
-}
-
-const describePlanned = (e: PlannedEvent | undefined) =>
-  e === undefined ? 'nothing more' : `${e.type} of ${e.occurredOn}`;
-
-/** The planned id, or (when the store holds it already) the first of its revisions it does not. */
-function unused(eventId: string, known: ReadonlySet<string>): string {
-  let id = eventId;
-  for (let revision = 2; known.has(id); revision++) id = eventIdFor(`${eventId}|revision ${revision}`);
-  return id;
-}
-
-/**
- * Consecutive events from the same CSV row go in one command, so each event's metadata names its
- * row, and an agreement takes as few appends as its rows allow (the proposal and the founding
- * signatures, all from the alliance row, commit together).
- */
-export function bySourceRow(events: readonly PlannedEvent[]): PlannedEvent[][] {
-  const batches: PlannedEvent[][] = [];
-  for (const e of events) {
-    const current = batches[batches.length - 1];
-    const head = current?.[0];
-    const same =
-      head !== undefined &&
-      head.source.file === e.source.file &&
-      head.source.line === e.source.line &&
-      JSON.stringify(head.metadata ?? {}) === JSON.stringify(e.metadata ?? {});
-    if (current && same) {
-      current.push(e);
-    } else {
-      batches.push([e]);
-    }
-  }
-  return batches;
-}
+/** Records an ATOP plan through the command path (src/import/record-plan.ts), naming atop-4.01 as the source. */
+export const recordAtopPlan = (app: INestApplicationContext, plan: AtopPlan, options: ImportOptions = {}) =>
+  recordPlan(app, plan, ATOP_SOURCE, options);

@@ -1,8 +1,8 @@
-import type { EventInput } from '../../agreements/write/record-agreement-events.command.js';
+import type { ImportPlan, PlannedAgreement as BasePlannedAgreement } from '../import-plan.js';
 import { checked } from './atop.checks.js';
 import { agreementIdOf, draftEvents } from './atop.drafting.js';
 import { membershipsOf, successorIndex, type Membership } from './atop.memberships.js';
-import { readAtopRows, Warnings, type AtopTables, type ImportWarning, type SourceRow } from './atop.rows.js';
+import { readAtopRows, Warnings, type AtopTables } from './atop.rows.js';
 
 export { agreementIdOf } from './atop.drafting.js';
 export {
@@ -22,25 +22,13 @@ export {
 
 export const ATOP_SOURCE = 'atop-4.01';
 
-export interface PlannedEvent extends EventInput {
-  eventId: string;
-  occurredOn: string;
-  /** The row this event comes from: recorded in the event's metadata. */
-  source: SourceRow;
-  /** Metadata of its own, beside the row's. */
-  metadata?: Record<string, string>;
-}
+export type { PlannedEvent } from '../import-plan.js';
 
-export interface PlannedAgreement {
-  id: string;
+export interface PlannedAgreement extends BasePlannedAgreement {
   atopid: string;
-  events: PlannedEvent[];
 }
 
-export interface AtopPlan {
-  agreements: PlannedAgreement[];
-  warnings: ImportWarning[];
-}
+export type AtopPlan = ImportPlan<PlannedAgreement>;
 
 export function planAtopImport(tables: AtopTables, options: { today: string }): AtopPlan {
   const warnings = new Warnings();

@@ -3,6 +3,7 @@ import type { Provision } from '../../agreements/domain/agreement.values.js';
 import { partyResolver, type CowState, type PartyLookup } from './atop.codes.js';
 import { readAtopDate, type DateReading } from './atop.dates.js';
 import { columns, type CsvRecord, type CsvTable } from './csv.js';
+import { Warnings, type SourceRow } from '../import-plan.js';
 
 /**
  * Reading the four ATOP tables into typed rows. Every value the data cannot back up (a
@@ -20,27 +21,7 @@ export const ATOP_FILES = {
 
 export type AtopTables = { [K in keyof typeof ATOP_FILES]: CsvTable };
 
-export interface ImportWarning {
-  file: string;
-  /** 1-based; the header is line 1. */
-  line: number;
-  field: string;
-  message: string;
-}
-
-export interface SourceRow {
-  file: string;
-  line: number;
-}
-
-export const formatWarning = (w: ImportWarning) => `${w.file}:${w.line} ${w.field}: ${w.message}`;
-
-export class Warnings {
-  readonly list: ImportWarning[] = [];
-  add(source: SourceRow, field: string, message: string): void {
-    this.list.push({ file: source.file, line: source.line, field, message });
-  }
-}
+export { formatWarning, Warnings, type ImportWarning, type SourceRow } from '../import-plan.js';
 
 /** ATOP obligation flags → the ledger's provisions. */
 const PROVISION_OF_FLAG = [

@@ -152,6 +152,8 @@ export function dataOf(s: Step, parties: number): Record<string, unknown> {
       return { party: STEP_PARTIES[s.other]!, predecessor: party };
     case 'WithdrawalRescinded':
       return { party };
+    case 'AgreementLinked':
+      return { sameAs: 'atop-3375', reason: `Reason ${s.choice}` };
     case 'EventRetracted':
       // Not drawn (see `weighted`): a retraction names an event of the stream, which steps do not know.
       return { eventId: '00000000-0000-4000-8000-000000000000', reason: `Reason ${s.choice}` };

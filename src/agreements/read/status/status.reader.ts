@@ -29,9 +29,50 @@ export interface AgreementFilter {
   activeOn?: string;
   /** With activeOn: also those whose dates, known only to a month or year, leave it open. */
   includeUncertain?: boolean;
-  /** Words of the title, case-insensitive. */
+  /** Words of the title, an alias or a reference number, case-insensitive. */
   q?: string;
+  /** Imported from this source (the agreement has a reference in its series). */
+  source?: AgreementSource;
+  /** Signed within this range (a date known to a month or year: its whole period inside it, or with includeUncertain any overlap). */
+  signedFrom?: string;
+  signedTo?: string;
 }
+
+export const AGREEMENT_SOURCES = ['atop', 'dcad'] as const;
+export type AgreementSource = (typeof AGREEMENT_SOURCES)[number];
+/** The reference series an imported agreement carries. */
+export const SOURCE_SERIES: Record<AgreementSource, string> = { atop: 'ATOP', dcad: 'DCAD' };
+
+/**
+ * The SQL (with ? placeholders, both dialects) of a signature-date range, on `signed_on` (the date
+ * as given: as text, `x <= D` holds when x's period starts by D) and `active_until` (the last day
+ * of the signature's period). Inside: the whole period in the range; overlap: any day of it.
+ */
+export function signedRange(filter: Pick<AgreementFilter, 'signedFrom' | 'signedTo'>) {
+  const inside: string[] = ['s.signed_on IS NOT NULL'];
+  const insideParams: string[] = [];
+  const overlap: string[] = ['s.signed_on IS NOT NULL'];
+  const overlapParams: string[] = [];
+  if (filter.signedFrom) {
+    inside.push('NOT (s.signed_on <= ?)');
+    insideParams.push(dayBefore(filter.signedFrom));
+    overlap.push('s.active_until >= ?');
+    overlapParams.push(filter.signedFrom);
+  }
+  if (filter.signedTo) {
+    inside.push('s.active_until <= ?');
+    insideParams.push(filter.signedTo);
+    overlap.push('s.signed_on <= ?');
+    overlapParams.push(filter.signedTo);
+  }
+  return {
+    inside: { sql: `(${inside.join(' AND ')})`, params: insideParams },
+    overlap: { sql: `(${overlap.join(' AND ')})`, params: overlapParams },
+  };
+}
+
+const dayBefore = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * An agreement's status as JSON text: the stored state with its version added, served
@@ -42,9 +83,12 @@ export interface AgreementViewJson {
   version: number;
 }
 
-/** The stored state text (a JSON object) with `version` appended. */
+/**
+ * The stored state text (a JSON object) with `version` appended, and, for an agreement signed but
+ * with no entry into force on record, `entryIntoForce: "not recorded"` (unknown, not "never").
+ */
 export const viewJson = (state: string, version: number): AgreementViewJson => ({
-  json: `${state.slice(0, -1)},"version":${version}}`,
+  json: `${state.slice(0, -1)}${state.includes('"status":"signed"') ? ',"entryIntoForce":"not recorded"' : ''},"version":${version}}`,
   version,
 });
 

@@ -64,6 +64,8 @@ export function summarize(event: AgreementEvent): string {
       return `${event.data.party} began applying the agreement provisionally`;
     case 'SuccessionNotified':
       return `${event.data.party} notified its succession to ${event.data.predecessor}`;
+    case 'AgreementLinked':
+      return `The same treaty as ${event.data.sameAs}: ${event.data.reason}`;
     case 'EventRetracted':
       return `Retracted event ${event.data.eventId} as recorded in error: ${event.data.reason}`;
     case 'AgreementTerminated':

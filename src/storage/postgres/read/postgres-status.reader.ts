@@ -4,6 +4,8 @@ import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   listItem,
+  signedRange,
+  SOURCE_SERIES,
   viewJson,
   type AgreementFilter,
   type AgreementView,
@@ -84,8 +86,26 @@ export class PostgresStatusReader implements StatusReader {
       // SQLite's LIKE ignores the case of ASCII letters only; so does this.
       for (const word of filter.q.split(/\s+/).filter(Boolean)) {
         const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.push(`${asciiLower('s.title')} LIKE ${asciiLower(param(pattern))} ESCAPE '\\'`);
+        const p = asciiLower(param(pattern));
+        // Each word in the title, an alias or a reference number.
+        where.push(`(${asciiLower('s.title')} LIKE ${p} ESCAPE '\\'
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(COALESCE(s.state::jsonb -> 'aliases', '[]'::jsonb)) a
+                     WHERE ${asciiLower('a')} LIKE ${p} ESCAPE '\\')
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(s.state::jsonb -> 'references', '[]'::jsonb)) r
+                     WHERE ${asciiLower("r ->> 'number'")} LIKE ${p} ESCAPE '\\'))`);
       }
+    }
+    if (filter.source) {
+      where.push(
+        `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(s.state::jsonb -> 'references', '[]'::jsonb)) r
+                 WHERE r ->> 'series' = ${param(SOURCE_SERIES[filter.source])})`,
+      );
+    }
+    if (filter.signedFrom || filter.signedTo) {
+      const { inside, overlap } = signedRange(filter);
+      const chosen = filter.includeUncertain ? overlap : inside;
+      let i = 0;
+      where.push(chosen.sql.replace(/\?/g, () => param(chosen.params[i++])));
     }
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await rows<{ total: number }>(

@@ -4,6 +4,8 @@ import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   listItem,
+  signedRange,
+  SOURCE_SERIES,
   viewJson,
   type AgreementFilter,
   type AgreementView,
@@ -82,10 +84,26 @@ export class SqliteStatusReader implements StatusReader {
       params.push(filter.activeOn, filter.activeOn);
     }
     if (filter.q) {
+      // Each word in the title, an alias or a reference number.
       for (const word of filter.q.split(/\s+/).filter(Boolean)) {
-        where.push("s.title LIKE ? ESCAPE '\\'");
-        params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        where.push(`(s.title LIKE ? ESCAPE '\\'
+          OR EXISTS (SELECT 1 FROM json_each(s.state, '$.aliases') WHERE value LIKE ? ESCAPE '\\')
+          OR EXISTS (SELECT 1 FROM json_each(s.state, '$.references')
+                     WHERE json_extract(value, '$.number') LIKE ? ESCAPE '\\'))`);
+        const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        params.push(pattern, pattern, pattern);
       }
+    }
+    if (filter.source) {
+      where.push(
+        "EXISTS (SELECT 1 FROM json_each(s.state, '$.references') WHERE json_extract(value, '$.series') = ?)",
+      );
+      params.push(SOURCE_SERIES[filter.source]);
+    }
+    if (filter.signedFrom || filter.signedTo) {
+      const { inside, overlap } = signedRange(filter);
+      where.push(filter.includeUncertain ? overlap.sql : inside.sql);
+      params.push(...(filter.includeUncertain ? overlap.params : inside.params));
     }
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const { total } = this.db
