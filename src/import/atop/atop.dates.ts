@@ -31,6 +31,8 @@ export function readAtopDate(
   values: readonly [year: string, month: string, day: string],
   fields: readonly [year: string, month: string, day: string],
   today: string,
+  /** False where the source documents a blank day or month as a date known to that precision (DCAD). */
+  warnBlank = true,
 ): DateReading {
   const [y, m, d] = values;
   const [yField, mField, dField] = fields;
@@ -46,19 +48,22 @@ export function readAtopDate(
   const year = pad(Number(y), 4);
   const month = Number(m);
   let date: string;
+  const said = (v: string) => warnBlank || !(v === '' || v === '0');
   if (missing(m) || month > 12) {
-    problems.push({
-      field: mField,
-      message: `month "${m}" is missing or invalid: recorded as the year ${year}`,
-    });
+    if (said(m))
+      problems.push({
+        field: mField,
+        message: `month "${m}" is missing or invalid: recorded as the year ${year}`,
+      });
     date = year;
   } else {
     const day = `${year}-${pad(month)}-${pad(Number(d))}`;
     if (missing(d) || !isCalendarDate(day)) {
-      problems.push({
-        field: dField,
-        message: `day "${d}" is missing or invalid: recorded as the month ${year}-${pad(month)}`,
-      });
+      if (said(d))
+        problems.push({
+          field: dField,
+          message: `day "${d}" is missing or invalid: recorded as the month ${year}-${pad(month)}`,
+        });
       date = `${year}-${pad(month)}`;
     } else {
       date = day;
