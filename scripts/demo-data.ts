@@ -31,6 +31,7 @@ const USA_JPN: DemoAgreement = {
   events: [
     e('AgreementProposed', '1960-01-06', {
       title: 'Treaty of Mutual Cooperation and Security between the United States and Japan',
+      aliases: ['US–Japan Security Treaty', 'Anpo'],
       parties: ['USA', 'JPN'],
       provisions: ['mutual_defense', 'basing_access', 'consultation'],
       objectives: [
@@ -39,6 +40,10 @@ const USA_JPN: DemoAgreement = {
       ],
     }),
     ...signedBy('1960-01-19', { USA: 'Christian A. Herter', JPN: 'Nobusuke Kishi' }),
+    e('AgreementLinked', '1960-01-19', {
+      sameAs: 'atop-3375',
+      reason: 'ATOP codes this treaty as alliance 3375',
+    }),
     e('AgreementRatified', '1960-06-23', { party: 'USA', instrument: 'ratification' }),
     e('AgreementRatified', '1960-06-23', { party: 'JPN', instrument: 'ratification' }),
     e('AgreementEnteredIntoForce', '1960-06-23', {}),
@@ -224,6 +229,7 @@ const NATO: DemoAgreement = {
   events: [
     e('AgreementProposed', '1949-03-18', {
       title: 'North Atlantic Treaty',
+      aliases: ['NATO', 'Washington Treaty'],
       parties: Object.keys(NATO_FOUNDERS),
       provisions: ['mutual_defense', 'consultation', 'joint_exercises'],
       objectives: [
@@ -231,6 +237,10 @@ const NATO: DemoAgreement = {
       ],
     }),
     ...signedBy('1949-04-04', NATO_FOUNDERS),
+    e('AgreementLinked', '1949-04-04', {
+      sameAs: 'atop-3180',
+      reason: 'ATOP codes this treaty as alliance 3180',
+    }),
     e('AgreementEnteredIntoForce', '1949-08-24', {}),
     ...accessions('1952-02-18', ['GRC', 'TUR']),
     ...accessions('1955-05-06', ['DEU']),

@@ -4,6 +4,7 @@ import { byStart, certainlyBefore } from '../../agreements/domain/dates.js';
 import { ATOP_FILES, Warnings, type Alliance, type Phase, type SourceRow } from './atop.rows.js';
 import { partySetKey, type Membership } from './atop.memberships.js';
 import { amendmentSummary, titleOf } from './atop.titles.js';
+import { ATOP_ALIASES } from './atop.aliases.data.js';
 
 export const agreementIdOf = (atopid: string) => `atop-${atopid}`;
 
@@ -28,6 +29,7 @@ const RANK: Partial<Record<AgreementEventType, number>> = {
   AgreementAmended: 4,
   AgreementWithdrawn: 5,
   AgreementTerminated: 6,
+  AgreementLinked: 7,
 };
 
 /**
@@ -63,6 +65,7 @@ export function draftEvents(
     .filter((m) => m.start === a.begin)
     .sort((x, y) => rank(x.code) - rank(y.code) || x.startRow.row.line - y.startRow.row.line);
   const [first, ...later] = phases;
+  const known = ATOP_ALIASES[a.atopid];
   const initial = first?.terms ?? a.terms;
   if (a.maxPhase > 1 && phases.length < a.maxPhase) {
     warnings.add(
@@ -93,9 +96,20 @@ export function draftEvents(
         // `renewlgt` is the period of automatic renewal.
         ...(initial.termMonths !== undefined ? { denounceableAfterMonths: initial.termMonths } : {}),
         ...(initial.renewalMonths !== undefined ? { renewsEveryMonths: initial.renewalMonths } : {}),
+        ...(known ? { aliases: [...known.aliases] } : {}),
+        references: [{ series: 'ATOP', number: a.atopid }],
       },
     },
   ];
+  if (known?.sameAs !== undefined) {
+    drafts.push({
+      type: 'AgreementLinked',
+      occurredOn: a.begin,
+      subject: known.sameAs,
+      source: a.row,
+      data: { sameAs: known.sameAs, reason: `The treaty ATOP codes as alliance ${a.atopid}` },
+    });
+  }
   // The signatures come from the alliance row too: its begin date is the signature date and
   // mem1…memN name the members. One row, one command: the proposal and its signatures commit together.
   for (const m of founders) {

@@ -169,6 +169,7 @@ describe('planAtopImport', () => {
             title: 'United States – Taiwan alliance (1954)',
             parties: ['USA', 'TWN'],
             provisions: ['mutual_defense', 'non_aggression'],
+            references: [{ series: 'ATOP', number: '3270' }],
           },
         ],
         ['1954-12-02', 'AgreementSigned', { party: 'USA' }],
@@ -384,7 +385,18 @@ describe('planAtopImport', () => {
           { atopid: 3180, member: 255, entry: '1990-10-3' },
         ],
       );
-      expect(story(t, 'atop-3180').slice(4)).toEqual([['1954-10-23', 'PartyAcceded', { party: 'DEU' }]]);
+      // (NATO is one of the alliances known by name: linked to the demo's record of the same treaty.)
+      expect(story(t, 'atop-3180').slice(4)).toEqual([
+        [
+          '1949-04-04',
+          'AgreementLinked',
+          { sameAs: 'north-atlantic-treaty-1949', reason: 'The treaty ATOP codes as alliance 3180' },
+        ],
+        ['1954-10-23', 'PartyAcceded', { party: 'DEU' }],
+      ]);
+      expect(story(t, 'atop-3180')[0]![2]).toMatchObject({
+        aliases: ['NATO', 'North Atlantic Treaty', 'Washington Treaty'],
+      });
     });
   });
 
