@@ -3,6 +3,7 @@ import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
 import { AgreementsController } from './http/agreements.controller.js';
 import { MilestonesController } from './http/milestones.controller.js';
 import { StatesController } from './http/states.controller.js';
+import { StatsController } from './http/stats.controller.js';
 import { PartiesController } from './http/parties.controller.js';
 import { TimelineController } from './http/timeline.controller.js';
 import { GetAgreementAsOfHandler } from './read/as-of/get-agreement-as-of.query.js';
@@ -14,6 +15,7 @@ import { GetPartyPortfolioHandler } from './read/parties/party.queries.js';
 import {
   GetAgreementEventsHandler,
   GetAgreementHandler,
+  GetAgreementStatsHandler,
   GetTimelineHandler,
   ListAgreementsHandler,
 } from './read/agreement.queries.js';
@@ -27,6 +29,7 @@ import { RecordAgreementEventsHandler } from './write/record-agreement-events.ha
     TimelineController,
     PartiesController,
     StatesController,
+    StatsController,
   ],
   providers: [
     IdempotentWrites,
@@ -40,6 +43,7 @@ import { RecordAgreementEventsHandler } from './write/record-agreement-events.ha
     GetAgreementMilestonesHandler,
     ListMilestonesHandler,
     GetPartyPortfolioHandler,
+    GetAgreementStatsHandler,
   ],
 })
 export class AgreementsModule {}

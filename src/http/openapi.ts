@@ -89,6 +89,13 @@ const OPERATIONS: Record<string, Operation> = {
       'includeUncertain=true also lists the agreements whose activity that day the record leaves open, ' +
       'each marked `uncertain: true`.',
   },
+  'get /api/stats/agreements': {
+    summary: 'Agreements signed, or in force, per year (groupBy=year, measure, party, provision)',
+    description:
+      'measure=signed counts the agreements signed each year (the year of the last signature, at whatever ' +
+      'precision it is known); measure=in_force those in force at some time in the year, from the year of entry ' +
+      'into force to the year it ended (or this year). One row per year, from counts grouped in SQL.',
+  },
   'get /api/agreements/{id}': {
     summary: 'Agreement status; asOf, knownAt and version give as-of views',
     description:

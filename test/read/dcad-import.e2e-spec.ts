@@ -113,6 +113,52 @@ describe('npm run import:dcad on a cut of the real file', () => {
     expect(await ids('signedFrom=1999-01-01&signedTo=1999-12-31&source=dcad')).toContain('dcad-0005');
   });
 
+  it('GET /api/stats/agreements counts the agreements signed per year, and in force per year, as the rows give them', async () => {
+    const signed = new Map<number, number>();
+    for (const r of usable) signed.set(Number(r['signYear']), (signed.get(Number(r['signYear'])) ?? 0) + 1);
+    const res = await http.get('/api/stats/agreements?groupBy=year&measure=signed');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual(
+      [...signed].sort(([a], [b]) => a - b).map(([year, count]) => ({ year, count })),
+    );
+
+    const thisYear = new Date().getUTCFullYear();
+    const inForce = new Map<number, number>();
+    for (const r of usable.filter((x) => x['EIFYear'] !== '')) {
+      const last = r['terminated'] === '1' ? Number(r['signYear']) + Number(r['durationActual']) : thisYear;
+      for (let y = Number(r['EIFYear']); y <= last; y++) inForce.set(y, (inForce.get(y) ?? 0) + 1);
+    }
+    const first = Math.min(...inForce.keys());
+    const expected = [];
+    for (let y = first; y <= thisYear; y++) expected.push({ year: y, count: inForce.get(y) ?? 0 });
+    expect((await http.get('/api/stats/agreements?measure=in_force')).body.items).toEqual(expected);
+
+    const usaTrex = usable.filter(
+      (r) =>
+        (r['ccode1'] === '2' || r['ccode2'] === '2') &&
+        [r['category1'], r['category2'], r['category3']].includes('TREX'),
+    );
+    const filtered = (
+      await http.get('/api/stats/agreements?measure=signed&party=USA&provision=joint_exercises')
+    ).body;
+    expect(filtered.items.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(usaTrex.length);
+    expect((await http.get('/api/stats/agreements?measure=weekly')).status).toBe(400);
+  });
+
+  it('GET /api/parties/USA counts its agreements by provision and by source, and its partners by provision', async () => {
+    const usa = usable.filter((r) => r['ccode1'] === '2' || r['ccode2'] === '2');
+    const body = (await http.get('/api/parties/USA')).body;
+    expect(body.agreements.bySource).toEqual({ dcad: usa.length });
+    const trex = usa.filter((r) => [r['category1'], r['category2'], r['category3']].includes('TREX'));
+    expect(body.agreements.byProvision.joint_exercises).toBe(trex.length);
+    const canada = usa.filter((r) => r['ccode2'] === '20' || r['ccode1'] === '20');
+    const can = body.partners.find((p: { party: string }) => p.party === 'CAN');
+    expect(can.sharedAgreements).toBe(canada.length);
+    expect(
+      Object.values(can.byProvision as Record<string, number>).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThanOrEqual(canada.length);
+  });
+
   it('--strict with warnings in the data writes nothing and opens no database', async () => {
     let opened = false;
     const lines: string[] = [];

@@ -12,7 +12,10 @@ import {
   type AgreementSummary,
   type AgreementView,
   type AgreementViewJson,
+  type StatFilter,
+  type StatMeasure,
   type StatusReader,
+  type YearCount,
 } from './status/status.reader.js';
 import type { TimelineItem } from './timeline/timeline.entry.js';
 import {
@@ -73,6 +76,24 @@ export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
     const { version, ...state } = JSON.parse(view.json) as AgreementView;
     const settled = settle(state, todayOf(this.clock));
     return settled === state ? view : viewJson(JSON.stringify(settled), version);
+  }
+}
+
+/** Agreements signed, or in force, per year (party and provision filters): the insights chart. */
+export class GetAgreementStats extends Query<YearCount[]> {
+  constructor(
+    readonly measure: StatMeasure,
+    readonly filter: StatFilter,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetAgreementStats)
+export class GetAgreementStatsHandler implements IQueryHandler<GetAgreementStats> {
+  constructor(@Inject(STATUS_READER) private readonly reader: StatusReader) {}
+  execute(q: GetAgreementStats) {
+    return this.reader.perYear(q.measure, q.filter);
   }
 }
 

@@ -35,6 +35,8 @@ describe('portfolioOf', () => {
       agreements: {
         total: 0,
         byStatus: { proposed: [], signed: [], in_force: [], suspended: [], withdrawn: [], terminated: [] },
+        byProvision: {},
+        bySource: {},
       },
       partners: [],
       contributions: [],
@@ -72,6 +74,47 @@ describe('portfolioOf', () => {
       ['AUS', 1, 0],
       ['KOR', 1, 0],
     ]);
+  });
+
+  it('counts agreements by provision and by source, and each partner by provision', () => {
+    const imported = (id: string, parties: string[], provisions: string[], series: 'ATOP' | 'DCAD') => {
+      const state = fold([
+        {
+          ...ev('AgreementProposed', '2020-01-01', {
+            title: id,
+            parties,
+            provisions,
+            references: [{ series, number: id }],
+          } as EventData<'AgreementProposed'>),
+          streamId: id,
+        },
+      ]);
+      if (state.status === 'none') throw new Error('no agreement');
+      return { ...state, version: 1 };
+    };
+    const p = portfolioOf(
+      'USA',
+      [
+        view('a-one', ['USA', 'JPN']),
+        imported('dcad-0001', ['USA', 'CAN'], ['arms_transfer', 'joint_exercises'], 'DCAD'),
+        imported('dcad-0002', ['USA', 'CAN'], ['joint_exercises'], 'DCAD'),
+        imported('atop-3180', ['USA', 'CAN', 'GBR'], ['mutual_defense', 'consultation'], 'ATOP'),
+      ],
+      new Map(),
+    );
+    expect(p.agreements.byProvision).toEqual({
+      consultation: 2,
+      arms_transfer: 1,
+      joint_exercises: 2,
+      mutual_defense: 1,
+    });
+    expect(p.agreements.bySource).toEqual({ ledger: 1, dcad: 2, atop: 1 });
+    expect(p.partners.find((x) => x.party === 'CAN')?.byProvision).toEqual({
+      arms_transfer: 1,
+      joint_exercises: 2,
+      mutual_defense: 1,
+      consultation: 1,
+    });
   });
 
   it("sets the party's contributions against each partner's on the agreements they share", () => {

@@ -28,13 +28,22 @@ export interface SharedContribution {
 export interface Partner {
   party: string;
   sharedAgreements: number;
+  /** The shared agreements by provision (an agreement counts once for each of its provisions). */
+  byProvision: Record<string, number>;
   jointExercises: number;
   contributions: SharedContribution[];
 }
 
 export interface PartyPortfolio {
   party: string;
-  agreements: { total: number; byStatus: Record<AgreementStatus, PortfolioAgreement[]> };
+  agreements: {
+    total: number;
+    byStatus: Record<AgreementStatus, PortfolioAgreement[]>;
+    /** Agreements by provision (an agreement counts once for each of its provisions). */
+    byProvision: Record<string, number>;
+    /** Agreements by where they come from: atop, dcad, or ledger (recorded here). */
+    bySource: Record<string, number>;
+  };
   partners: Partner[];
   /** Everything the party has recorded, across all its agreements. */
   contributions: ContributionTotal[];
@@ -56,8 +65,14 @@ export function portfolioOf(
   const shared = new Map<string, number>();
   const sums = new Map<string, Map<string, { own: number; partner: number }>>();
   const own = new Map<string, number>();
+  const byProvision: Record<string, number> = {};
+  const bySource: Record<string, number> = {};
+  const partnerProvisions = new Map<string, Record<string, number>>();
 
   for (const a of agreements) {
+    for (const p of a.provisions) byProvision[p] = (byProvision[p] ?? 0) + 1;
+    const source = sourceOf(a);
+    bySource[source] = (bySource[source] ?? 0) + 1;
     const former = a.parties.includes(party) ? undefined : a.formerParties.find((f) => f.party === party);
     byStatus[a.status].push({ ...summaryOf(a), ...(former ? { withdrewOn: former.withdrawnOn } : {}) });
     const mine = a.contributions[party] ?? {};
@@ -67,6 +82,9 @@ export function portfolioOf(
     partners.delete(party);
     for (const partner of partners) {
       shared.set(partner, (shared.get(partner) ?? 0) + 1);
+      const counts = partnerProvisions.get(partner) ?? {};
+      partnerProvisions.set(partner, counts);
+      for (const p of a.provisions) counts[p] = (counts[p] ?? 0) + 1;
       const bucket = sums.get(partner) ?? new Map<string, { own: number; partner: number }>();
       sums.set(partner, bucket);
       const add = (key: string, side: 'own' | 'partner', amount: number) => {
@@ -83,6 +101,7 @@ export function portfolioOf(
     .map(([partner, count]) => ({
       party: partner,
       sharedAgreements: count,
+      byProvision: partnerProvisions.get(partner) ?? {},
       jointExercises: jointExercises.get(partner) ?? 0,
       contributions: [...(sums.get(partner) ?? new Map<string, { own: number; partner: number }>())]
         .sort(([a], [b]) => compare(a, b))
@@ -98,7 +117,7 @@ export function portfolioOf(
 
   return {
     party,
-    agreements: { total: agreements.length, byStatus },
+    agreements: { total: agreements.length, byStatus, byProvision, bySource },
     partners,
     contributions: [...own]
       .sort(([a], [b]) => compare(a, b))
@@ -107,6 +126,12 @@ export function portfolioOf(
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Where an agreement comes from: the dataset its reference names (ATOP, DCAD), else this ledger. */
+function sourceOf(a: AgreementView): string {
+  const series = a.references?.find((r) => r.series === 'ATOP' || r.series === 'DCAD')?.series;
+  return series ? series.toLowerCase() : 'ledger';
+}
 
 /** Shares to four decimals; the amounts themselves are exact. */
 const share = (part: number, whole: number) =>

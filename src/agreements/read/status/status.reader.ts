@@ -92,9 +92,47 @@ export const viewJson = (state: string, version: number): AgreementViewJson => (
   version,
 });
 
+export const STAT_MEASURES = ['signed', 'in_force'] as const;
+export type StatMeasure = (typeof STAT_MEASURES)[number];
+export interface StatFilter {
+  party?: string;
+  provision?: string;
+}
+export interface YearCount {
+  year: number;
+  count: number;
+}
+
+/**
+ * Per-year counts from the grouped counts SQL gives: `signed` straight from them; `in_force`
+ * (in force at some time in the year) as the agreements that entered into force by the year less
+ * those that had ended before it, from the first year to `lastYear`.
+ */
+export function perYear(
+  measure: StatMeasure,
+  starts: readonly YearCount[],
+  ends: readonly YearCount[],
+  lastYear: number,
+): YearCount[] {
+  if (measure === 'signed') return [...starts].sort((a, b) => a.year - b.year);
+  if (starts.length === 0) return [];
+  const first = Math.min(...starts.map((r) => r.year));
+  const last = Math.max(lastYear, ...starts.map((r) => r.year));
+  const rows: YearCount[] = [];
+  let running = 0;
+  for (let year = first; year <= last; year++) {
+    running += starts.find((r) => r.year === year)?.count ?? 0;
+    running -= ends.find((r) => r.year === year - 1)?.count ?? 0;
+    rows.push({ year, count: running });
+  }
+  return rows;
+}
+
 export interface StatusReader {
   get(id: string): Promise<AgreementView | undefined>;
   getJson(id: string): Promise<AgreementViewJson | undefined>;
+  /** Agreements signed per year, or in force per year, computed from grouped counts in SQL. */
+  perYear(measure: StatMeasure, filter: StatFilter): Promise<YearCount[]>;
   list(
     filter: AgreementFilter,
     limit: number,

@@ -4,7 +4,11 @@ import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   listItem,
+  perYear,
   signedRange,
+  type StatFilter,
+  type StatMeasure,
+  type YearCount,
   SOURCE_SERIES,
   viewJson,
   type AgreementFilter,
@@ -40,6 +44,34 @@ export class PostgresStatusReader implements StatusReader {
       [id],
     );
     return row ? viewJson(row.state, row.version) : undefined;
+  }
+
+  async perYear(measure: StatMeasure, filter: StatFilter): Promise<YearCount[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.party) {
+      where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)})`);
+    }
+    if (filter.provision) where.push(`(s.state::jsonb -> 'provisions') ? ${param(filter.provision)}`);
+    const grouped = async (column: string, also = '') =>
+      (
+        await rows<{ year: number; count: string }>(
+          this.pool,
+          `SELECT substr(${column}, 1, 4)::int AS year, COUNT(*) AS count FROM agreement_status s
+           WHERE ${[`${column} IS NOT NULL`, ...(also ? [also] : []), ...where].join(' AND ')}
+           GROUP BY 1 ORDER BY 1`,
+          params,
+        )
+      ).map((r) => ({ year: r.year, count: Number(r.count) }));
+    if (measure === 'signed') return perYear(measure, await grouped('s.signed_on'), [], 0);
+    const lastYear = Number(this.today().slice(0, 4));
+    return perYear(
+      measure,
+      await grouped('s.in_force_on'),
+      await grouped('s.ended_on', 's.in_force_on IS NOT NULL'),
+      lastYear,
+    );
   }
 
   async list(filter: AgreementFilter, limit: number, after?: string) {

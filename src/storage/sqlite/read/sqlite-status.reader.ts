@@ -4,7 +4,11 @@ import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { toPage } from '../../../agreements/read/page.js';
 import {
   listItem,
+  perYear,
   signedRange,
+  type StatFilter,
+  type StatMeasure,
+  type YearCount,
   SOURCE_SERIES,
   viewJson,
   type AgreementFilter,
@@ -40,6 +44,35 @@ export class SqliteStatusReader implements StatusReader {
       const row = this.getStmt.get(id);
       return row ? viewJson(row.state, row.version) : undefined;
     });
+  }
+
+  async perYear(measure: StatMeasure, filter: StatFilter): Promise<YearCount[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.party) {
+      where.push('s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?)');
+      params.push(filter.party);
+    }
+    if (filter.provision) {
+      where.push("EXISTS (SELECT 1 FROM json_each(s.state, '$.provisions') WHERE value = ?)");
+      params.push(filter.provision);
+    }
+    const grouped = (column: string, also = '') =>
+      this.db
+        .prepare<unknown[], YearCount>(
+          `SELECT CAST(substr(${column}, 1, 4) AS INTEGER) AS year, COUNT(*) AS count FROM agreement_status s
+           WHERE ${[`${column} IS NOT NULL`, ...(also ? [also] : []), ...where].join(' AND ')}
+           GROUP BY 1 ORDER BY 1`,
+        )
+        .all(...params);
+    if (measure === 'signed') return perYear(measure, grouped('s.signed_on'), [], 0);
+    const lastYear = Number(this.today().slice(0, 4));
+    return perYear(
+      measure,
+      grouped('s.in_force_on'),
+      grouped('s.ended_on', 's.in_force_on IS NOT NULL'),
+      lastYear,
+    );
   }
 
   async list(filter: AgreementFilter, limit: number, after?: string) {
