@@ -424,6 +424,17 @@ describeInBrowser('the pages, in Chromium', () => {
     );
   });
 
+  it('shows the names a treaty goes by and the other records of the same treaty, linked', async () => {
+    await page.goto(`${app.url}/agreements/usa-jpn-1960`);
+    const facts = page.locator('#facts');
+    await facts.filter({ hasText: 'Same treaty as' }).waitFor();
+    await expect(facts.textContent()).resolves.toContain('Also known as');
+    await expect(facts.textContent()).resolves.toContain('Anpo');
+    await expect(page.locator('#facts a[href="/agreements/atop-3375"]').textContent()).resolves.toBe(
+      'atop-3375',
+    );
+  });
+
   it('made no request outside the application and raised no script error', () => {
     const foreign = requests.filter((url) => !url.startsWith(app.url) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);

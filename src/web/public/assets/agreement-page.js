@@ -35,6 +35,7 @@ function renderStatus(a) {
   if (a.signedOn) facts.push(fact('Signed by all', date(a.signedOn)));
   else if (!a.endedOn) facts.push(fact('Awaiting signature', partyChips(unsigned)));
   if (a.inForceOn) facts.push(fact('In force', date(a.inForceOn)));
+  else if (a.entryIntoForce === 'not recorded') facts.push(fact('Entry into force', 'not recorded'));
   if (a.suspendedOn) facts.push(fact('Suspended', date(a.suspendedOn)));
   if (a.endedOn) {
     facts.push(
@@ -126,6 +127,48 @@ function renderStatus(a) {
         ),
       ),
     );
+  if (a.aliases?.length) facts.push(fact('Also known as', a.aliases.join(' · ')));
+  if (a.scope)
+    facts.push(fact('Scope', a.scope === 'general' ? 'Framework agreement' : 'One field of cooperation'));
+  if (a.references?.length) {
+    facts.push(
+      fact(
+        'References',
+        h(
+          'ul',
+          { class: 'plain' },
+          a.references.map((r) =>
+            h(
+              'li',
+              {},
+              r.series === 'url'
+                ? h('a', { href: r.url, rel: 'noopener noreferrer' }, r.url)
+                : `${r.series} ${r.number}`,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (a.sameAs?.length) {
+    facts.push(
+      fact(
+        'Same treaty as',
+        h(
+          'ul',
+          { class: 'plain' },
+          a.sameAs.map((l) =>
+            h(
+              'li',
+              {},
+              h('a', { href: `/agreements/${encodeURIComponent(l.id)}` }, l.id),
+              h('span', { class: 'muted' }, ` · ${l.reason}`),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
   replace($('#facts'), facts);
 
   const rows = a.parties.map((p) =>
