@@ -111,6 +111,9 @@ describe('npm run import:dcad on a cut of the real file', () => {
       await ids('signedFrom=1999-06-01&signedTo=1999-12-31&source=dcad&includeUncertain=true'),
     ).toContain('dcad-0005');
     expect(await ids('signedFrom=1999-01-01&signedTo=1999-12-31&source=dcad')).toContain('dcad-0005');
+    // The range itself at any precision: 1999 is 1999-01-01…1999-12-31.
+    expect(await ids('signedFrom=1999&signedTo=1999&source=dcad')).toContain('dcad-0005');
+    expect(await ids('signedFrom=1999-06&signedTo=2000&source=dcad')).not.toContain('dcad-0005');
   });
 
   it('GET /api/stats/agreements counts the agreements signed per year, and in force per year, as the rows give them', async () => {

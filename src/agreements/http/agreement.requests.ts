@@ -7,6 +7,7 @@ import { parseOrThrow } from '../../http/zod-validation.js';
 import { validationProblem } from '../../http/problem.js';
 import { EXPORT_FORMATS } from '../read/audit/audit.export.js';
 import { AGREEMENT_SOURCES } from '../read/status/status.reader.js';
+import { periodEnd, periodStart } from '../domain/dates.js';
 import type { EventInput } from '../write/record-agreement-events.command.js';
 
 /** Fields a client may send with any event; actor, version, timestamps and hashes are the server's. */
@@ -68,8 +69,9 @@ export const listAgreementsQuery = z.strictObject({
     .optional(),
   q: text(200).optional(),
   source: z.enum(AGREEMENT_SOURCES, { message: `must be one of ${AGREEMENT_SOURCES.join(', ')}` }).optional(),
-  signedFrom: isoDate.optional(),
-  signedTo: isoDate.optional(),
+  // A year, a month or a day: from the first day of its period, to the last.
+  signedFrom: eventDate.transform(periodStart).optional(),
+  signedTo: eventDate.transform(periodEnd).optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),
 });
