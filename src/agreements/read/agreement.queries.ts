@@ -73,7 +73,14 @@ export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
   async execute(q: GetAgreement) {
     const view = await this.reader.getJson(q.id);
     if (!view || !view.json.includes('"pendingWithdrawals"')) return view;
-    const { version, ...state } = JSON.parse(view.json) as AgreementView;
+    // What viewJson added (version, entryIntoForce) is not state: it is added again to the settled one.
+    const {
+      version,
+      entryIntoForce: _added,
+      ...state
+    } = JSON.parse(view.json) as AgreementView & {
+      entryIntoForce?: string;
+    };
     const settled = settle(state, todayOf(this.clock));
     return settled === state ? view : viewJson(JSON.stringify(settled), version);
   }
