@@ -5,6 +5,7 @@ import { Security1764288000020 } from './1764288000020-security.js';
 import { PartyMembership1764288000040 } from './1764288000040-party-membership.js';
 import { PositionsNeverReused1764288000050 } from './1764288000050-positions-never-reused.js';
 import { DatePrecision1764288000060 } from './1764288000060-date-precision.js';
+import { MerkleLog1764288000070 } from './1764288000070-merkle-log.js';
 
 /** Listed explicitly: an ESM build has no glob loading of migration files. */
 export const sqliteMigrations = [
@@ -15,4 +16,5 @@ export const sqliteMigrations = [
   PartyMembership1764288000040,
   PositionsNeverReused1764288000050,
   DatePrecision1764288000060,
+  MerkleLog1764288000070,
 ];

@@ -2,6 +2,7 @@ import { PostgresMilestonesProjection } from './read/postgres-milestones.project
 import { PostgresExerciseParticipantsProjection } from './read/postgres-exercise-participants.projection.js';
 import { PostgresStatusProjection } from './read/postgres-status.projection.js';
 import { PostgresTimelineProjection } from './read/postgres-timeline.projection.js';
+import { PostgresLogTreeProjection } from './read/postgres-log-tree.projection.js';
 import type { PostgresProjection } from './event-store/postgres-event-store.js';
 
 /** A projection a rebuild can replay: it names the tables it writes. */
@@ -17,5 +18,6 @@ export function postgresReadModels(suffix = ''): RebuildablePostgresProjection[]
     new PostgresMilestonesProjection(suffix),
     new PostgresTimelineProjection(suffix),
     new PostgresExerciseParticipantsProjection(suffix),
+    new PostgresLogTreeProjection(suffix),
   ];
 }

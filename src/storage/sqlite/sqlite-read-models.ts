@@ -4,6 +4,7 @@ import { SqliteExerciseParticipantsProjection } from './read/sqlite-exercise-par
 import type { StateCache } from '../../agreements/read/status/state-cache.js';
 import { SqliteStatusProjection } from './read/sqlite-status.projection.js';
 import { SqliteTimelineProjection } from './read/sqlite-timeline.projection.js';
+import { SqliteLogTreeProjection } from './read/sqlite-log-tree.projection.js';
 import type { InlineProjection } from '../../event-store/projections.js';
 
 /** A projection a rebuild can replay: it names the tables it writes. */
@@ -21,5 +22,6 @@ export function sqliteReadModels(suffix = '', options: { cache?: StateCache } = 
     new SqliteMilestonesProjection(suffix, options.cache),
     new SqliteTimelineProjection(suffix),
     new SqliteExerciseParticipantsProjection(suffix),
+    new SqliteLogTreeProjection(suffix),
   ];
 }

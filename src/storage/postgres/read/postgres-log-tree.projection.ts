@@ -1,0 +1,45 @@
+import type pg from 'pg';
+import type { StoredEvent } from '../../../event-store/event-store.port.js';
+import type { InlineProjection } from '../../../event-store/projections.js';
+import { extendTree, type TreeRow } from '../../../log/log-tree.js';
+
+/**
+ * The PostgreSQL twin of SqliteLogTreeProjection. Appends hold the append lock from position
+ * assignment to COMMIT, so batches reach it in position order.
+ */
+export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+  readonly name = 'log_tree';
+  readonly tables = ['log_tree'];
+
+  constructor(private readonly suffix = '') {}
+
+  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const found = await client.query<{ size: string; peaks: string }>(
+      `SELECT size, peaks FROM log_tree${this.suffix} WHERE id = 1`,
+    );
+    const row = found.rows[0];
+    const before: TreeRow | undefined = row ? { size: Number(row.size), peaks: row.peaks } : undefined;
+    const first = events[0]!.position;
+    // An existing store, when the log was added: the hashes the tree has not seen yet.
+    const missing =
+      first > (before?.size ?? 0) + 1
+        ? (
+            await client.query<{ hash: string }>(
+              'SELECT hash FROM events WHERE position BETWEEN $1 AND $2 ORDER BY position',
+              [(before?.size ?? 0) + 1, first - 1],
+            )
+          ).rows.map((r) => r.hash)
+        : [];
+    const next = extendTree(before, events, () => missing);
+    await client.query(
+      `INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, $1, $2)
+       ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks`,
+      [next.size, next.peaks],
+    );
+  }
+
+  async reset(client: pg.PoolClient): Promise<void> {
+    await client.query(`DELETE FROM log_tree${this.suffix}`);
+  }
+}
