@@ -6,6 +6,7 @@ import { CLOCK, systemClock, type Clock } from './clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
+import { LogModule } from './log/log.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PersistenceModule } from './persistence.module.js';
 import { WebModule } from './web/web.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
         AuthModule,
         AgreementsModule,
         LiveModule,
+        LogModule,
         WebModule,
         MetricsModule,
       ],

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 /** Environment configuration, validated once at start: a bad value stops the process with a clear message. */
 export interface AppConfig {
   port: number;
@@ -11,6 +13,10 @@ export interface AppConfig {
   adminApiKey?: string;
   /** Requests per minute per API key; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** The Merkle log's Ed25519 signing key, a file outside the database (LOG_SIGNING_KEY_FILE). */
+  logSigningKeyFile: string;
+  /** The name of the log in its checkpoints (LOG_ORIGIN, default treaty-ledger/<host name>). */
+  logOrigin: string;
   /** Requests per minute per client address that come without a valid API key; 0 turns the limit off. */
   authFailuresPerMinute: number;
   /** Whether GET /metrics answers without a key (METRICS_PUBLIC, default true). */
@@ -114,10 +120,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (adminApiKey !== undefined && !/^[\x21-\x7e]{16,512}$/.test(adminApiKey)) {
     throw new ConfigError('ADMIN_API_KEY must be 16 to 512 printable characters without spaces');
   }
+  const database = parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/treaty-ledger.db', env);
+  // Beside the SQLite file; for PostgreSQL (or :memory:) in ./data.
+  const keyBeside =
+    database.kind === 'sqlite' && database.file !== ':memory:'
+      ? `${database.file}.log-key`
+      : 'data/log-signing.key';
+  const logOrigin = env.LOG_ORIGIN ?? `treaty-ledger/${hostname()}`;
+  if (!/^[\x21-\x7e]{1,200}$/.test(logOrigin) || logOrigin.includes('+')) {
+    throw new ConfigError('LOG_ORIGIN must be 1 to 200 printable characters, without spaces or "+"');
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
+    logSigningKeyFile: env.LOG_SIGNING_KEY_FILE || keyBeside,
+    logOrigin,
     host: env.HOST ?? '0.0.0.0',
-    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/treaty-ledger.db', env),
+    database,
     migrationsRun: boolean(env, 'MIGRATIONS_RUN', true),
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),

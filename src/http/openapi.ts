@@ -89,6 +89,20 @@ const OPERATIONS: Record<string, Operation> = {
       'includeUncertain=true also lists the agreements whose activity that day the record leaves open, ' +
       'each marked `uncertain: true`.',
   },
+  'get /api/log/checkpoint': {
+    summary: "The log's latest signed checkpoint (text/plain: a C2SP signed note of a tlog-checkpoint)",
+    description:
+      'Origin, tree size (every event so far) and the RFC 9162 root hash of the tree whose leaves are the ' +
+      "events' chain hashes in position order, signed with the log's Ed25519 key (GET /api/log/key).",
+  },
+  'get /api/log/checkpoints': { summary: 'Every checkpoint the log has signed, by tree size (after, limit)' },
+  'get /api/log/key': { summary: "The log's verifier key (text/plain, a C2SP vkey line)" },
+  'get /api/log/proof/inclusion': {
+    summary: 'The RFC 9162 inclusion proof of the event at a position in the tree of a size',
+  },
+  'get /api/log/proof/consistency': {
+    summary: 'The RFC 9162 consistency proof between the trees of two sizes',
+  },
   'get /api/stats/agreements': {
     summary: 'Agreements signed, or in force, per year (groupBy=year, measure, party, provision)',
     description:

@@ -45,7 +45,17 @@ function cli(dbFile: string, ...args: string[]): Promise<{ code: number; stdout:
   });
 }
 
+/** Query parameters a route needs to answer 200 (the log's proofs name a tree and a leaf in it). */
+const QUERIES: Record<string, string> = {
+  '/api/log/proof/inclusion': '?position=1&treeSize=1',
+  '/api/log/proof/consistency': '?from=1&to=1',
+};
+
 function pathOf(route: RegisteredRoute): string {
+  return `${withParams(route)}${QUERIES[route.url] ?? ''}`;
+}
+
+function withParams(route: RegisteredRoute): string {
   return route.url.replace(/:(\w+)/g, (_, name: string) => {
     const value = PARAMS[name];
     if (value === undefined)
@@ -56,7 +66,13 @@ function pathOf(route: RegisteredRoute): string {
 
 function send(route: RegisteredRoute, headers: Record<string, string>, query = ''): Promise<JsonResponse> {
   const body = route.method === 'POST' ? (BODIES[`${route.method} ${route.url}`] ?? {}) : undefined;
-  return request(running.url, route.method, `${pathOf(route)}${query}`, body, headers);
+  return request(
+    running.url,
+    route.method,
+    `${withParams(route)}${query || (QUERIES[route.url] ?? '')}`,
+    body,
+    headers,
+  );
 }
 
 async function eventCount(): Promise<number> {

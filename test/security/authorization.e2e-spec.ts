@@ -88,7 +88,13 @@ async function refused(status: number, send: () => Promise<JsonResponse>): Promi
   return res;
 }
 
-const pathOf = (route: RegisteredRoute) => route.url.replace(/:(\w+)/g, (_, name: string) => PARAMS[name]!);
+/** Query parameters a route needs to answer 200 (the log's proofs name a tree and a leaf in it). */
+const QUERIES: Record<string, string> = {
+  '/api/log/proof/inclusion': '?position=1&treeSize=1',
+  '/api/log/proof/consistency': '?from=1&to=1',
+};
+const pathOf = (route: RegisteredRoute) =>
+  `${route.url.replace(/:(\w+)/g, (_, name: string) => PARAMS[name]!)}${QUERIES[route.url] ?? ''}`;
 const apiRoutes = () =>
   registeredRoutes(running.app).filter((r) => r.url.startsWith('/api/') || r.url === '/api');
 

@@ -1,3 +1,5 @@
+import { PostgresLogStore } from './postgres-log.store.js';
+import { LOG_STORE } from '../../log/log-store.port.js';
 import { Inject, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { MILESTONES_READER } from '../../agreements/read/milestones/milestones.reader.js';
 import { PostgresMilestonesReader } from './read/postgres-milestones.reader.js';
@@ -96,6 +98,7 @@ export function postgresProviders(
       },
     },
     { provide: AGREEMENT_STATES, ...byPool((h) => new PostgresAgreementStates(h.pool)) },
+    { provide: LOG_STORE, ...byPool((h) => new PostgresLogStore(h.pool)) },
     {
       provide: STATUS_READER,
       inject: [POSTGRES, CLOCK],

@@ -1,3 +1,5 @@
+import { SqliteLogStore } from './sqlite-log.store.js';
+import { LOG_STORE } from '../../log/log-store.port.js';
 import { Inject, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { MILESTONES_READER } from '../../agreements/read/milestones/milestones.reader.js';
 import { PARTY_READER } from '../../agreements/read/parties/party.reader.js';
@@ -100,6 +102,11 @@ export function sqliteProviders(
       provide: AGREEMENT_STATES,
       inject: [SQLITE],
       useFactory: (s: SqliteHandle) => new SqliteAgreementStates(s.db),
+    },
+    {
+      provide: LOG_STORE,
+      inject: [SQLITE],
+      useFactory: (s: SqliteHandle) => new SqliteLogStore(s.db),
     },
     {
       provide: STATUS_READER,

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { LogController } from './log.controller.js';
+import { MerkleLog } from './merkle-log.js';
+
+/** The signed Merkle log over every event: its store comes from the persistence module (LOG_STORE). */
+@Module({ controllers: [LogController], providers: [MerkleLog], exports: [MerkleLog] })
+export class LogModule {}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, statSync } from 'node:fs';
+import { API_KEY_STORE, type ApiKeyStore } from '../../src/auth/api-key.js';
+import { APP_CONFIG, type AppConfig } from '../../src/config/app.config.js';
+import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../src/log/merkle.js';
+import { openNote, parseCheckpoint, parseVkey } from '../../src/log/signed-note.js';
+import { startApp, type RunningApp } from '../support/app.js';
+import { api } from '../support/http.js';
+
+/**
+ * The signed Merkle log (issue 18), on SQLite and PostgreSQL: a checkpoint opened with the published
+ * key names the tree of every event, whose root is computed here from GET /api/events; inclusion
+ * and consistency proofs from the API verify against it (RFC 9162).
+ */
+let running: RunningApp;
+let http: ReturnType<typeof api>;
+let viewer: ReturnType<typeof api>;
+
+async function propose(id: string) {
+  const res = await http.post('/api/agreements', {
+    id,
+    title: `Agreement ${id}`,
+    parties: ['USA', 'JPN'],
+    provisions: ['consultation'],
+    occurredOn: '2020-01-01',
+  });
+  expect(res.status).toBe(201);
+  const signed = await http.post(`/api/agreements/${id}/events`, [
+    { type: 'AgreementSigned', occurredOn: '2020-02-01', data: { party: 'USA' } },
+    { type: 'AgreementSigned', occurredOn: '2020-02-01', data: { party: 'JPN' } },
+  ]);
+  expect(signed.status).toBe(201);
+}
+
+async function leaves(): Promise<Buffer[]> {
+  const items = (await http.get('/api/events?limit=1000')).body.items as { position: number; hash: string }[];
+  items.forEach((e, i) => expect(e.position).toBe(i + 1));
+  return items.map((e) => leafHash(Buffer.from(e.hash, 'hex')));
+}
+
+async function checkpoint() {
+  const vkey = (await viewer.get('/api/log/key')).body as string;
+  const res = await viewer.get('/api/log/checkpoint');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+  return parseCheckpoint(openNote(res.body as string, parseVkey(vkey)));
+}
+
+beforeAll(async () => {
+  running = await startApp();
+  http = api(running.url);
+  const keys = running.app.get<ApiKeyStore>(API_KEY_STORE);
+  viewer = api(running.url, (await keys.create({ name: 'auditor', role: 'viewer', parties: [] })).key);
+  for (let i = 0; i < 7; i++) await propose(`log-agreement-${i}`);
+});
+afterAll(async () => {
+  await running?.close();
+});
+
+describe('the signed Merkle log', () => {
+  it('signs a checkpoint of every event, whose root is the RFC 9162 root of the events as served', async () => {
+    const served = await leaves();
+    const cp = await checkpoint();
+    expect(cp.treeSize).toBe(served.length);
+    expect(cp.rootHash.equals(rootOf(served))).toBe(true);
+  });
+
+  it('proves each event included, and the proof fails for another event', async () => {
+    const served = await leaves();
+    const { treeSize, rootHash } = await checkpoint();
+    for (let position = 1; position <= treeSize; position++) {
+      const proof = (await viewer.get(`/api/log/proof/inclusion?position=${position}&treeSize=${treeSize}`))
+        .body;
+      expect(proof).toMatchObject({ leafIndex: position - 1, treeSize });
+      const hashes = (proof.hashes as string[]).map((h) => Buffer.from(h, 'base64'));
+      expect(verifyInclusion(position - 1, treeSize, served[position - 1]!, hashes, rootHash)).toBe(true);
+      expect(verifyInclusion(position - 1, treeSize, served[position % treeSize]!, hashes, rootHash)).toBe(
+        false,
+      );
+    }
+  });
+
+  it('proves a later checkpoint consistent with an earlier one, and keeps both', async () => {
+    const first = await checkpoint();
+    await propose('log-agreement-later');
+    const second = await checkpoint();
+    expect(second.treeSize).toBe(first.treeSize + 3);
+    const proof = (
+      await viewer.get(`/api/log/proof/consistency?from=${first.treeSize}&to=${second.treeSize}`)
+    ).body;
+    const hashes = (proof.hashes as string[]).map((h) => Buffer.from(h, 'base64'));
+    expect(verifyConsistency(first.treeSize, second.treeSize, first.rootHash, second.rootHash, hashes)).toBe(
+      true,
+    );
+    const kept = (await viewer.get('/api/log/checkpoints?after=0')).body.items as { treeSize: number }[];
+    expect(kept.map((c) => c.treeSize)).toEqual(expect.arrayContaining([first.treeSize, second.treeSize]));
+  });
+
+  it('refuses a proof of a tree it does not hold, naming the field', async () => {
+    const { treeSize } = await checkpoint();
+    const res = await viewer.get(`/api/log/proof/inclusion?position=1&treeSize=${treeSize + 10}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('treeSize');
+    expect((await viewer.get('/api/log/proof/consistency?from=5&to=2')).status).toBe(400);
+  });
+
+  it('keeps the signing key in a file of mode 0600, never in an answer', async () => {
+    const config = running.app.get<AppConfig>(APP_CONFIG);
+    expect(statSync(config.logSigningKeyFile).mode & 0o777).toBe(0o600);
+    const pem = readFileSync(config.logSigningKeyFile, 'utf8');
+    const body = pem
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
+    const export_ = await (
+      await fetch(`${running.url}/api/agreements/log-agreement-0/events?format=ndjson`, {
+        headers: { authorization: `Bearer ${(await import('../support/app.js')).TEST_ADMIN_KEY}` },
+      })
+    ).text();
+    for (const text of [export_, JSON.stringify((await viewer.get('/api/log/checkpoints')).body)]) {
+      expect(text).not.toContain(body);
+    }
+  });
+});
