@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventOf, type EventRow } from '../../src/event-store/event-row.js';
+import { eventHash } from '../../src/event-store/hashing.js';
+import { startApp, type RunningApp } from '../support/app.js';
+import { api } from '../support/http.js';
+
+/*
+ * What the signed log adds to the chains (issue 18), against whoever holds the database file: with the
+ * application stopped and the append-only triggers dropped, as an attacker would, (a) the newest event
+ * is deleted and its stream's head set back; (b) an event's data is rewritten and its stream's chain
+ * recomputed from there. The chains alone still verify (their limit); against a checkpoint saved
+ * before the attack, audit:verify fails: "truncated" for (a), the checkpoint's events for (b).
+ */
+let running: RunningApp;
+let dir: string;
+let original: string;
+const saved = { note: '', key: '' };
+
+function audit(dbFile: string, withCheckpoint: boolean): Promise<{ code: number; out: string }> {
+  const args = [
+    'dist/scripts/audit-verify.js',
+    ...(withCheckpoint ? ['--checkpoint', saved.note, '--key', saved.key] : []),
+  ];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}` } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+/** A copy of the stopped store, attacked. */
+function attacked(name: string, attack: (db: Database.Database) => void): string {
+  const file = join(dir, `${name}.db`);
+  copyFileSync(original, file);
+  const db = new Database(file);
+  try {
+    db.exec('DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete');
+    attack(db);
+  } finally {
+    db.close();
+  }
+  return file;
+}
+
+beforeAll(async () => {
+  if (!existsSync('dist/scripts/audit-verify.js')) throw new Error('Run `npm run build` first');
+  dir = mkdtempSync(join(tmpdir(), 'log-attacks-'));
+  original = join(dir, 'ledger.db');
+  running = await startApp({ dbFile: original });
+  const http = api(running.url);
+  for (const id of ['usa-jpn-attack', 'kor-usa-attack']) {
+    const parties = id.startsWith('usa') ? ['USA', 'JPN'] : ['KOR', 'USA'];
+    expect(
+      (
+        await http.post('/api/agreements', {
+          id,
+          title: id,
+          parties,
+          provisions: ['consultation'],
+          occurredOn: '1960-01-06',
+        })
+      ).status,
+    ).toBe(201);
+    for (const party of parties) {
+      expect(
+        (
+          await http.post(`/api/agreements/${id}/events`, {
+            type: 'AgreementSigned',
+            occurredOn: '1960-01-19',
+            data: { party },
+          })
+        ).status,
+      ).toBe(201);
+    }
+  }
+  saved.note = join(dir, 'checkpoint.txt');
+  saved.key = join(dir, 'log.vkey');
+  writeFileSync(saved.note, (await http.get('/api/log/checkpoint')).body as string);
+  writeFileSync(saved.key, (await http.get('/api/log/key')).body as string);
+  await running.close();
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('attacks on a stopped store, against a saved checkpoint', () => {
+  it('the intact store passes with and without the checkpoint', async () => {
+    expect((await audit(original, false)).code).toBe(0);
+    const withIt = await audit(original, true);
+    expect(withIt).toMatchObject({ code: 0 });
+    expect(withIt.out).toContain('the saved checkpoint signed');
+  });
+
+  it('(a) the newest event deleted and its head set back: chains pass, the checkpoint says truncated', async () => {
+    const file = attacked('truncated', (db) => {
+      const last = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY position DESC LIMIT 1').get()!;
+      db.prepare('DELETE FROM events WHERE position = ?').run(last.position);
+      db.prepare('UPDATE streams SET version = version - 1, last_hash = ? WHERE stream_id = ?').run(
+        last.prev_hash,
+        last.stream_id,
+      );
+    });
+    expect((await audit(file, false)).code).toBe(0);
+    const res = await audit(file, true);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('truncated');
+  });
+
+  it('(b) an event rewritten and its chain recomputed: chains pass, the checkpoint fails', async () => {
+    const file = attacked('rewritten', (db) => {
+      const stream = db
+        .prepare<[], EventRow>("SELECT * FROM events WHERE stream_id = 'usa-jpn-attack' ORDER BY version")
+        .all();
+      let prev = stream[0]!.prev_hash;
+      for (const [i, row] of stream.entries()) {
+        const e = eventOf(row);
+        const data = i === 1 ? { ...e.data, party: 'JPN', signatory: 'Someone else' } : e.data;
+        const hash = eventHash(prev, { ...e, data });
+        db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE position = ?').run(
+          JSON.stringify(data),
+          prev,
+          hash,
+          row.position,
+        );
+        prev = hash;
+      }
+      db.prepare("UPDATE streams SET last_hash = ? WHERE stream_id = 'usa-jpn-attack'").run(prev);
+    });
+    expect((await audit(file, false)).code).toBe(0);
+    const res = await audit(file, true);
+    expect(res.code).toBe(1);
+    expect(res.out).toMatch(/do not match the saved checkpoint/);
+  });
+});
