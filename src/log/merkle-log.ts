@@ -38,11 +38,11 @@ export class MerkleLog implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const signed = (await this.store.latestCheckpoint()) !== undefined;
-    this.key = loadSigningKey(this.config.logSigningKeyFile, !signed);
-    if (!this.key) {
+    const loaded = loadSigningKey(this.config.logSigningKeyFile, !signed);
+    this.key = loaded.key;
+    if (!loaded.key) {
       this.logger.warn(
-        `The log's signing key file (${this.config.logSigningKeyFile}) is missing and the log has signed ` +
-          'checkpoints: no new key is made, the log is read-only (its checkpoints and proofs still answer)',
+        `The log is read-only: ${loaded.why}. No new checkpoint is signed; its checkpoints and proofs still answer.`,
       );
     }
   }
