@@ -7,7 +7,7 @@ import {
   RecordAgreementEvents,
   type WriteContext,
 } from '../agreements/write/record-agreement-events.command.js';
-import { eventIdFor } from './atop/atop.ids.js';
+import { eventIdFor } from './event-ids.js';
 import type { ImportPlan, ImportWarning, PlannedAgreement, PlannedEvent } from './import-plan.js';
 
 export interface ImportOptions {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { API_KEY_STORE, type ApiKeyStore } from '../../src/auth/api-key.js';
-import { parseCsv } from '../../src/import/atop/csv.js';
+import { parseCsv } from '../../src/import/csv.js';
 import { startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../../src/import/atop/csv.js';
+import { parseCsv } from '../../src/import/csv.js';
 import { importDcadFolder, runDcadImport } from '../../src/import/dcad/dcad.importer.js';
 import type { ImportSummary } from '../../src/import/record-plan.js';
 import { startApp, type RunningApp } from '../support/app.js';

@@ -101,6 +101,7 @@ function decideFor(
     case 'MeetMilestone':
       return meetMilestone(command, a);
     case 'RecordContribution':
+    case 'MakeDeclaration':
       requireStatus(a, command.eventType);
       requireParty(a, command.data.party, 'data.party');
       return event(command);
@@ -115,10 +116,6 @@ function decideFor(
       return makeReservation(command, a);
     case 'WithdrawReservation':
       return withdrawReservation(command, a);
-    case 'MakeDeclaration':
-      requireStatus(a, command.eventType);
-      requireParty(a, command.data.party, 'data.party');
-      return event(command);
     case 'MakeObjection':
       return makeObjection(command, a);
     case 'StartProvisionalApplication':

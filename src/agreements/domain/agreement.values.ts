@@ -36,15 +36,7 @@ export type PartyCode = string;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True for a real calendar day written YYYY-MM-DD (2023-02-30 and year 0 are not). */
-export function isCalendarDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1) return false;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 1-99 as given
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
+export const isCalendarDate = (value: string): boolean => ISO_DATE.test(value) && isPartialDate(value);
 
 // Control characters other than tab and newline are refused: PostgreSQL cannot store NUL,
 // and the others only ever arrive by accident or malice.

@@ -6,7 +6,7 @@ import { eventDataSchemas, type EventData } from '../../agreements/domain/agreem
 import { initialState, isFinal, type AgreementState } from '../../agreements/domain/agreement.state.js';
 import { periodStart } from '../../agreements/domain/dates.js';
 import { nextDay } from './atop.dates.js';
-import { eventIdFor } from './atop.ids.js';
+import { eventIdFor } from '../event-ids.js';
 import { Warnings } from './atop.rows.js';
 import type { Draft } from './atop.drafting.js';
 import type { PlannedEvent } from './atop.mapping.js';

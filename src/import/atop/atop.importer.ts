@@ -10,7 +10,7 @@ import {
   type ImportSummary,
 } from '../record-plan.js';
 import { ATOP_FILES, ATOP_SOURCE, planAtopImport, type AtopPlan, type AtopTables } from './atop.mapping.js';
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../csv.js';
 
 export type AtopImportOptions = ImportOptions;
 export type AtopImportSummary = ImportSummary;

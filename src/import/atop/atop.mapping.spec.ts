@@ -6,7 +6,7 @@ import { decideAll } from '../../agreements/domain/agreement.decider.js';
 import type { EventData } from '../../agreements/domain/agreement.events.js';
 import { readAtopDate } from './atop.dates.js';
 import { ATOP_FILES, planAtopImport, type AtopTables, type ImportWarning } from './atop.mapping.js';
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../csv.js';
 
 /*
  * Small hand-written ATOP tables, built column by column as the real files are, so each rule

@@ -2,7 +2,7 @@ import { certainlyBefore } from '../../agreements/domain/dates.js';
 import type { Provision } from '../../agreements/domain/agreement.values.js';
 import { partyResolver, type CowState, type PartyLookup } from './atop.codes.js';
 import { readAtopDate, type DateReading } from './atop.dates.js';
-import { columns, type CsvRecord, type CsvTable } from './csv.js';
+import { columns, type CsvRecord, type CsvTable } from '../csv.js';
 import { Warnings, type SourceRow } from '../import-plan.js';
 
 /**

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { todayUtc } from '../../clock.js';
-import { parseCsv } from '../atop/csv.js';
+import { parseCsv } from '../csv.js';
 import {
   importPlan,
   recordPlan,

@@ -32,8 +32,8 @@ import { certainlyBefore } from '../../agreements/domain/dates.js';
 import { isKnownState, stateName } from '../../agreements/domain/states.js';
 import { ISO_BY_COW } from '../atop/atop.codes.js';
 import { readAtopDate } from '../atop/atop.dates.js';
-import { eventIdFor } from '../atop/atop.ids.js';
-import { columns, type CsvRecord, type CsvTable } from '../atop/csv.js';
+import { eventIdFor } from '../event-ids.js';
+import { columns, type CsvRecord, type CsvTable } from '../csv.js';
 import { Warnings, type ImportPlan, type PlannedEvent, type SourceRow } from '../import-plan.js';
 
 export const DCAD_SOURCE = 'dcad-1.0';

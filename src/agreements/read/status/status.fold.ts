@@ -56,7 +56,7 @@ export function memberships(state: Agreement): Membership[] {
  * The day by which the party had certainly joined: the end of its joining date's period, or of its
  * signature's if that ends sooner (a party signs only once it is one).
  */
-export function joinedBy(state: Agreement, party: string): string {
+function joinedBy(state: Agreement, party: string): string {
   const joined = periodEnd(state.accessions[party] ?? state.proposedOn);
   const signed = state.signatures[party];
   return signed !== undefined && periodEnd(signed) < joined ? periodEnd(signed) : joined;

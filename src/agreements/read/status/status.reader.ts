@@ -1,6 +1,5 @@
 import { settle, type Agreement, type AgreementStatus } from '../../domain/agreement.state.js';
-import { passedBy } from '../../domain/dates.js';
-import { joinedBy } from './status.fold.js';
+import { memberships, statusDates } from './status.fold.js';
 import type { Page } from '../page.js';
 
 export type AgreementView = Agreement & { version: number };
@@ -166,14 +165,11 @@ export function listItem(state: Agreement, version: number, today: string, filte
   return certainlyActive(state, day, filter.party) ? summary : { ...summary, uncertain: true as const };
 }
 
-/** Active on the day by dates whose whole periods have passed (the rule of the SQL filters). */
+/** Active on the day by the very columns the SQL filters read (statusDates, memberships). */
 function certainlyActive(state: Agreement, day: string, party?: string): boolean {
-  const from = state.signedOn ?? state.inForceOn;
-  const ended = settle(state, '9999-12-31').endedOn;
-  if (from === undefined || !passedBy(from, day) || (ended !== undefined && !(ended > day))) return false;
+  const { activeUntil, endedOn } = statusDates(state);
+  if (activeUntil === null || activeUntil > day || (endedOn !== null && !(endedOn > day))) return false;
   if (party === undefined) return true;
-  const left =
-    state.formerParties.find((f) => f.party === party)?.withdrawnOn ??
-    state.pendingWithdrawals?.find((w) => w.party === party)?.effectiveOn;
-  return joinedBy(state, party) <= day && (left === undefined || left > day);
+  const m = memberships(state).find((x) => x.party === party);
+  return m !== undefined && m.joinedUntil <= day && (m.leftOn === null || m.leftOn > day);
 }

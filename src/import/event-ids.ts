@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 
-/** The namespace of every ATOP import event id (a fixed random UUID). */
+/**
+ * The namespace of every import event id (a fixed random UUID; ATOP's ids were made with it first, so
+ * it stays, or a re-run would see every event as new).
+ */
 const NAMESPACE = 'b1c5a6e2-7d0f-4c2e-9a8e-3f6d2b4a9c17';
 
 /**
  * A name-based UUID (RFC 9562 version 5: SHA-1 of namespace and name): the same event of the
- * same alliance gets the same id on every run, so a second run is an idempotent replay.
+ * same agreement (its name starts with the agreement id) gets the same id on every run.
  */
 export function eventIdFor(name: string): string {
   const hash = createHash('sha1')
