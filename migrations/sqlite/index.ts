@@ -6,6 +6,7 @@ import { PartyMembership1764288000040 } from './1764288000040-party-membership.j
 import { PositionsNeverReused1764288000050 } from './1764288000050-positions-never-reused.js';
 import { DatePrecision1764288000060 } from './1764288000060-date-precision.js';
 import { MerkleLog1764288000070 } from './1764288000070-merkle-log.js';
+import { MerkleNodes1764288000080 } from './1764288000080-merkle-nodes.js';
 
 /** Listed explicitly: an ESM build has no glob loading of migration files. */
 export const sqliteMigrations = [
@@ -17,4 +18,5 @@ export const sqliteMigrations = [
   PositionsNeverReused1764288000050,
   DatePrecision1764288000060,
   MerkleLog1764288000070,
+  MerkleNodes1764288000080,
 ];

@@ -1,4 +1,5 @@
 import type { TreeRow } from './log-tree.js';
+import type { NodeId } from './merkle.js';
 
 export interface StoredCheckpoint {
   treeSize: number;
@@ -11,8 +12,10 @@ export interface StoredCheckpoint {
 export interface LogStore {
   /** The tree the appends keep (undefined before the first event). */
   tree(): Promise<TreeRow | undefined>;
-  /** The chain hashes (hex) of the events at positions 1…size, in order: the leaves. */
-  leaves(size: number): Promise<string[]>;
+  /** The kept perfect subtrees asked for, by `level/index` (a log older than the node table lacks some). */
+  nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>>;
+  /** The chain hashes (hex) of the events at positions from…to, in order: the leaves. */
+  eventHashes(from: number, to: number): Promise<string[]>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   checkpoints(afterSize: number, limit: number): Promise<StoredCheckpoint[]>;
   /** Keeps a checkpoint; one per tree size (a second for the same size is ignored). */

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { loadSigningKey } from './log-key.js';
 import { LOG_STORE, type LogStore, type StoredCheckpoint } from './log-store.port.js';
 import { leafOfEvent, rootOfRow } from './log-tree.js';
-import { consistencyProof, inclusionProof } from './merkle.js';
+import { consistencyPath, inclusionPath, nodesRead, rootOf, type Hash, type NodeReader } from './merkle.js';
 import { checkpointText, signNote, vkeyOf } from './signed-note.js';
 
 /** A proof asked of a tree the log does not (yet) have: the caller names the field. */
@@ -85,26 +85,41 @@ export class MerkleLog implements OnModuleInit {
     position: number,
     treeSize: number,
   ): Promise<{ leafIndex: number; treeSize: number; hashes: string[] }> {
-    const leaves = await this.leaves(treeSize, 'treeSize');
+    await this.holds(treeSize, 'treeSize');
     if (position > treeSize)
       throw new ProofOutOfRange('position', `position ${position} is not in a tree of ${treeSize}`);
-    const hashes = inclusionProof(position - 1, leaves).map((h) => h.toString('base64'));
-    return { leafIndex: position - 1, treeSize, hashes };
+    const proof = await this.fromNodes((node) => inclusionPath(position - 1, treeSize, node));
+    return { leafIndex: position - 1, treeSize, hashes: proof.map((h) => h.toString('base64')) };
   }
 
   /** RFC 9162 §2.1.4: the proof that the tree of `from` is a prefix of the tree of `to`. */
   async consistency(from: number, to: number): Promise<{ from: number; to: number; hashes: string[] }> {
     if (from > to) throw new ProofOutOfRange('from', `from (${from}) must not be above to (${to})`);
-    const leaves = await this.leaves(to, 'to');
-    return { from, to, hashes: consistencyProof(from, leaves).map((h) => h.toString('base64')) };
+    await this.holds(to, 'to');
+    const proof = await this.fromNodes((node) => consistencyPath(from, to, node));
+    return { from, to, hashes: proof.map((h) => h.toString('base64')) };
   }
 
-  /** The leaf hashes of the tree of `size` (read from the events' hashes: O(size)). */
-  private async leaves(size: number, field: string): Promise<Buffer[]> {
+  private async holds(size: number, field: string): Promise<void> {
     const tree = await this.store.tree();
     if (size > (tree?.size ?? 0)) {
       throw new ProofOutOfRange(field, `the log holds ${tree?.size ?? 0} events, not ${size}`);
     }
-    return (await this.store.leaves(size)).map(leafOfEvent);
+  }
+
+  /**
+   * Runs a proof over the kept subtrees: O(log n) of them, read in one query. A subtree the log
+   * kept no node for (events appended before the node table) is computed from the events' hashes.
+   */
+  private async fromNodes<T>(compute: (node: NodeReader) => T): Promise<T> {
+    const ids = nodesRead(compute);
+    const kept = await this.store.nodes(ids);
+    for (const { level, index } of ids) {
+      const key = `${level}/${index}`;
+      if (kept.has(key)) continue;
+      const hashes = await this.store.eventHashes(index * 2 ** level + 1, (index + 1) * 2 ** level);
+      kept.set(key, rootOf(hashes.map(leafOfEvent)));
+    }
+    return compute((level, index) => kept.get(`${level}/${index}`) as Hash);
   }
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import {
   CompactRange,
+  consistencyPath,
   consistencyProof,
+  inclusionPath,
+  nodesRead,
+  type StoredNode,
   EMPTY_ROOT,
   inclusionProof,
   leafHash,
@@ -163,6 +167,43 @@ describe('the RFC 9162 Merkle tree, against the published vectors', () => {
           verifyConsistency(m, n, rootOf(leaves.slice(0, m)), rootOf(forked), consistencyProof(m, forked)),
         ).toBe(false);
       }
+    }
+  });
+
+  it('answers the same proofs from the perfect subtrees the appends keep, reading O(log n) of them', () => {
+    const leaves = Array.from({ length: 300 }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
+    const range = CompactRange.empty();
+    const kept = new Map<string, Hash>();
+    const made: StoredNode[] = leaves.flatMap((leaf) => range.append(leaf));
+    for (const n of made) kept.set(`${n.level}/${n.index}`, n.hash);
+    // Every perfect subtree once: 300 leaves, 150 pairs, 75, 37, 18, 9, 4, 2, 1.
+    expect(made).toHaveLength(300 + 150 + 75 + 37 + 18 + 9 + 4 + 2 + 1);
+    const reader = (level: number, index: number) => {
+      const hash = kept.get(`${level}/${index}`);
+      if (!hash) throw new Error(`not kept: ${level}/${index}`);
+      return hash;
+    };
+    for (const [index, size] of [
+      [0, 1],
+      [5, 6],
+      [130, 300],
+      [299, 300],
+      [64, 129],
+    ] as const) {
+      expect(hex(inclusionPath(index, size, reader))).toEqual(
+        hex(inclusionProof(index, leaves.slice(0, size))),
+      );
+      expect(nodesRead((node) => inclusionPath(index, size, node)).length).toBeLessThanOrEqual(
+        2 * Math.ceil(Math.log2(size + 1)) ** 2,
+      );
+    }
+    for (const [m, size] of [
+      [1, 300],
+      [7, 8],
+      [129, 300],
+      [256, 300],
+    ] as const) {
+      expect(hex(consistencyPath(m, size, reader))).toEqual(hex(consistencyProof(m, leaves.slice(0, size))));
     }
   });
 });

@@ -25,39 +25,97 @@ function split(n: number): number {
   return k;
 }
 
-/** MTH(D[n]) from the leaf hashes. */
-export function rootOf(leaves: readonly Hash[]): Hash {
-  if (leaves.length === 0) return EMPTY_ROOT;
-  if (leaves.length === 1) return leaves[0]!;
-  const k = split(leaves.length);
-  return nodeHash(rootOf(leaves.slice(0, k)), rootOf(leaves.slice(k)));
+/**
+ * A perfect subtree of the log: the 2^level leaves from leaf index·2^level. Every subtree a proof
+ * names is either one of these or splits into them (RFC 9162's k is always a power of two), so a
+ * log that keeps them answers any proof in O(log n) of them.
+ */
+export interface NodeId {
+  level: number;
+  index: number;
 }
+export type StoredNode = NodeId & { hash: Hash };
+/** The hash of a perfect subtree. */
+export type NodeReader = (level: number, index: number) => Hash;
+
+const isPowerOfTwo = (n: number) => n > 0 && Number.isInteger(Math.log2(n));
+
+/** MTH of the leaves [start, end), where start is where RFC 9162's splits put a subtree. */
+export function rangeHash(start: number, end: number, node: NodeReader): Hash {
+  const n = end - start;
+  if (n === 0) return EMPTY_ROOT;
+  if (isPowerOfTwo(n) && start % n === 0) return node(Math.log2(n), start / n);
+  const k = split(n);
+  return nodeHash(rangeHash(start, start + k, node), rangeHash(start + k, end, node));
+}
+
+/** PATH(m, D[n]) (RFC 9162 §2.1.3.1) for leaf `index` of the tree of `size`. */
+export function inclusionPath(index: number, size: number, node: NodeReader): Hash[] {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size)
+    throw new RangeError(`no leaf ${index} in a tree of ${size}`);
+  const path = (start: number, end: number): Hash[] => {
+    if (end - start === 1) return [];
+    const k = split(end - start);
+    return index < start + k
+      ? [...path(start, start + k), rangeHash(start + k, end, node)]
+      : [...path(start + k, end), rangeHash(start, start + k, node)];
+  };
+  return path(0, size);
+}
+
+/** PROOF(m, D[n]) (RFC 9162 §2.1.4.1): from the tree of the first `m` leaves to the one of `size`. */
+export function consistencyPath(m: number, size: number, node: NodeReader): Hash[] {
+  if (!Number.isSafeInteger(m) || m < 0 || m > size) throw new RangeError(`no tree of ${m} within ${size}`);
+  if (m === 0 || m === size) return [];
+  const sub = (m: number, start: number, end: number, whole: boolean): Hash[] => {
+    if (m === end - start) return whole ? [] : [rangeHash(start, end, node)];
+    const k = split(end - start);
+    return m <= k
+      ? [...sub(m, start, start + k, whole), rangeHash(start + k, end, node)]
+      : [...sub(m - k, start + k, end, false), rangeHash(start, start + k, node)];
+  };
+  return sub(m, 0, size, true);
+}
+
+/**
+ * The nodes a computation reads, found by running it once with placeholders: the control flow of
+ * the proofs depends only on the sizes, never on the hashes. Lets a store fetch them in one query.
+ */
+export function nodesRead(compute: (node: NodeReader) => unknown): NodeId[] {
+  const ids = new Map<string, NodeId>();
+  compute((level, index) => {
+    ids.set(`${level}/${index}`, { level, index });
+    return EMPTY_ROOT;
+  });
+  return [...ids.values()];
+}
+
+/** Every perfect subtree of the given leaf hashes, level by level: a reader for proofs in memory. */
+export function readerOf(leaves: readonly Hash[]): NodeReader {
+  const levels: Hash[][] = [[...leaves]];
+  for (let below = levels[0]!; below.length > 1;) {
+    const up: Hash[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2) up.push(nodeHash(below[i]!, below[i + 1]!));
+    levels.push(up);
+    below = up;
+  }
+  return (level, index) => {
+    const hash = levels[level]?.[index];
+    if (!hash) throw new RangeError(`no perfect subtree ${level}/${index} in a tree of ${leaves.length}`);
+    return hash;
+  };
+}
+
+/** MTH(D[n]) from the leaf hashes. */
+export const rootOf = (leaves: readonly Hash[]): Hash => rangeHash(0, leaves.length, readerOf(leaves));
 
 /** PATH(m, D[n]): the inclusion proof of leaf `index` in the tree of `leaves` (RFC 9162 §2.1.3.1). */
-export function inclusionProof(index: number, leaves: readonly Hash[]): Hash[] {
-  if (index < 0 || index >= leaves.length)
-    throw new RangeError(`no leaf ${index} in a tree of ${leaves.length}`);
-  if (leaves.length === 1) return [];
-  const k = split(leaves.length);
-  return index < k
-    ? [...inclusionProof(index, leaves.slice(0, k)), rootOf(leaves.slice(k))]
-    : [...inclusionProof(index - k, leaves.slice(k)), rootOf(leaves.slice(0, k))];
-}
+export const inclusionProof = (index: number, leaves: readonly Hash[]): Hash[] =>
+  inclusionPath(index, leaves.length, readerOf(leaves));
 
 /** PROOF(m, D[n]): the consistency proof from the tree of the first `m` leaves (RFC 9162 §2.1.4.1). */
-export function consistencyProof(m: number, leaves: readonly Hash[]): Hash[] {
-  if (m < 0 || m > leaves.length) throw new RangeError(`no tree of ${m} within ${leaves.length}`);
-  if (m === 0 || m === leaves.length) return [];
-  return subproof(m, leaves, true);
-}
-
-function subproof(m: number, leaves: readonly Hash[], whole: boolean): Hash[] {
-  if (m === leaves.length) return whole ? [] : [rootOf(leaves)];
-  const k = split(leaves.length);
-  return m <= k
-    ? [...subproof(m, leaves.slice(0, k), whole), rootOf(leaves.slice(k))]
-    : [...subproof(m - k, leaves.slice(k), false), rootOf(leaves.slice(0, k))];
-}
+export const consistencyProof = (m: number, leaves: readonly Hash[]): Hash[] =>
+  consistencyPath(m, leaves.length, readerOf(leaves));
 
 /** RFC 9162 §2.1.3.2: does `proof` show leaf `index` (its leaf hash) in the tree of `size` with `root`? */
 export function verifyInclusion(
@@ -155,12 +213,19 @@ export class CompactRange {
     return this.size;
   }
 
-  append(leaf: Hash): void {
+  /** Adds a leaf hash; returns the perfect subtrees it completes (the leaf itself first). */
+  append(leaf: Hash): StoredNode[] {
+    const index = this.size;
+    const made: StoredNode[] = [{ level: 0, index, hash: leaf }];
     let hash = leaf;
     // Each trailing 1 bit of the old size is a peak of the new leaf's size, merged into it.
-    for (let s = this.size; s % 2 === 1; s = Math.floor(s / 2)) hash = nodeHash(this.peaks.pop()!, hash);
+    for (let s = index, level = 1; s % 2 === 1; s = Math.floor(s / 2), level++) {
+      hash = nodeHash(this.peaks.pop()!, hash);
+      made.push({ level, index: Math.floor(index / 2 ** level), hash });
+    }
     this.peaks.push(hash);
     this.size++;
+    return made;
   }
 
   peaksOf(): Hash[] {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SQLITE } from '../../src/storage/sqlite/sqlite.providers.js';
 import type { SqliteHandle } from '../../src/storage/sqlite/sqlite.database.js';
 import { rebuildProjections } from '../../src/storage/sqlite/sqlite-rebuild.js';
-import { leafHash, rootOf } from '../../src/log/merkle.js';
+import { leafHash, readerOf, rootOf } from '../../src/log/merkle.js';
 import { rootOfRow, type TreeRow } from '../../src/log/log-tree.js';
 import { ManualClock, startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
@@ -67,10 +67,29 @@ describe('the log tree kept by the appends', () => {
     expect(rootOfRow(row()).toString('hex')).toBe(rootOf(leaves).toString('hex'));
   });
 
+  const nodes = () =>
+    handle.db
+      .prepare<[], { level: number; idx: number; hash: Buffer }>(
+        'SELECT level, idx, hash FROM log_nodes ORDER BY level, idx',
+      )
+      .all();
+
+  it('keeps every perfect subtree of the events as served, each once', async () => {
+    const leaves = await servedLeaves();
+    const independent = readerOf(leaves);
+    const kept = nodes();
+    let expected = 0;
+    for (let width = leaves.length; width >= 1; width = Math.floor(width / 2)) expected += width;
+    expect(kept).toHaveLength(expected);
+    for (const n of kept) expect(n.hash.equals(independent(n.level, n.idx))).toBe(true);
+  });
+
   it('is the same tree after a rebuild of the read models', async () => {
     const before = row();
+    const keptBefore = nodes();
     expect((await rebuildProjections(handle.db, { batchSize: 13 })).completed).toBe(true);
     expect(row()).toEqual(before);
+    expect(nodes()).toEqual(keptBefore);
   });
 
   it('catches up when it finds events it has not seen (a store from before the log)', async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { readFileSync, statSync } from 'node:fs';
+import pg from 'pg';
 import { API_KEY_STORE, type ApiKeyStore } from '../../src/auth/api-key.js';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app.config.js';
 import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../src/log/merkle.js';
@@ -36,6 +38,20 @@ async function leaves(): Promise<Buffer[]> {
   const items = (await http.get('/api/events?limit=1000')).body.items as { position: number; hash: string }[];
   items.forEach((e, i) => expect(e.position).toBe(i + 1));
   return items.map((e) => leafHash(Buffer.from(e.hash, 'hex')));
+}
+
+/** Runs a statement on the app's database from outside it, as an operator could. */
+async function sql(statement: string): Promise<void> {
+  if (running.dbFile) {
+    const db = new Database(running.dbFile);
+    db.exec(statement);
+    db.close();
+    return;
+  }
+  const client = new pg.Client({ connectionString: running.databaseUrl });
+  await client.connect();
+  await client.query(statement);
+  await client.end();
 }
 
 async function checkpoint() {
@@ -94,6 +110,47 @@ describe('the signed Merkle log', () => {
     );
     const kept = (await viewer.get('/api/log/checkpoints?after=0')).body.items as { treeSize: number }[];
     expect(kept.map((c) => c.treeSize)).toEqual(expect.arrayContaining([first.treeSize, second.treeSize]));
+  });
+
+  it('proves random pairs of tree sizes consistent, against roots computed here', async () => {
+    const served = await leaves();
+    let seed = 18;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 40; i++) {
+      const to = 1 + (next() % served.length);
+      const from = next() % (to + 1);
+      const proof = (await viewer.get(`/api/log/proof/consistency?from=${from}&to=${to}`)).body;
+      expect(proof).toMatchObject({ from, to });
+      const hashes = (proof.hashes as string[]).map((h) => Buffer.from(h, 'base64'));
+      const ok = verifyConsistency(
+        from,
+        to,
+        rootOf(served.slice(0, from)),
+        rootOf(served.slice(0, to)),
+        hashes,
+      );
+      expect(ok).toBe(true);
+    }
+  });
+
+  it('answers the same proofs for a log whose subtree nodes were never kept (made before the node table)', async () => {
+    const served = await leaves();
+    const treeSize = served.length;
+    const before = await Promise.all(
+      [1, 4, treeSize].map(
+        async (p) => (await viewer.get(`/api/log/proof/inclusion?position=${p}&treeSize=${treeSize}`)).body,
+      ),
+    );
+    await sql('DELETE FROM log_nodes');
+    for (const [i, position] of [1, 4, treeSize].entries()) {
+      const proof = (await viewer.get(`/api/log/proof/inclusion?position=${position}&treeSize=${treeSize}`))
+        .body;
+      expect(proof).toEqual(before[i]);
+      const hashes = (proof.hashes as string[]).map((h) => Buffer.from(h, 'base64'));
+      expect(verifyInclusion(position - 1, treeSize, served[position - 1]!, hashes, rootOf(served))).toBe(
+        true,
+      );
+    }
   });
 
   it('refuses a proof of a tree it does not hold, naming the field', async () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { TreeRow } from '../../log/log-tree.js';
 import type { LogStore, StoredCheckpoint } from '../../log/log-store.port.js';
+import type { NodeId } from '../../log/merkle.js';
 
 /** The PostgreSQL twin of SqliteLogStore. */
 export class PostgresLogStore implements LogStore {
@@ -14,10 +15,19 @@ export class PostgresLogStore implements LogStore {
     return row ? { size: Number(row.size), peaks: row.peaks } : undefined;
   }
 
-  async leaves(size: number): Promise<string[]> {
+  async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
+    const found = await this.pool.query<{ level: number; idx: string; hash: Buffer }>(
+      `SELECT n.level, n.idx, n.hash FROM log_nodes n
+       JOIN unnest($1::smallint[], $2::bigint[]) AS wanted (level, idx) USING (level, idx)`,
+      [ids.map((n) => n.level), ids.map((n) => n.index)],
+    );
+    return new Map(found.rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
+  }
+
+  async eventHashes(from: number, to: number): Promise<string[]> {
     const found = await this.pool.query<{ hash: string }>(
-      'SELECT hash FROM events WHERE position <= $1 ORDER BY position',
-      [size],
+      'SELECT hash FROM events WHERE position BETWEEN $1 AND $2 ORDER BY position',
+      [from, to],
     );
     return found.rows.map((r) => r.hash);
   }

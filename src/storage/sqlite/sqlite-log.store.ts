@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { TreeRow } from '../../log/log-tree.js';
 import type { LogStore, StoredCheckpoint } from '../../log/log-store.port.js';
+import type { NodeId } from '../../log/merkle.js';
 
 export class SqliteLogStore implements LogStore {
   constructor(private readonly db: Database) {}
@@ -9,11 +10,25 @@ export class SqliteLogStore implements LogStore {
     return this.db.prepare<[], TreeRow>('SELECT size, peaks FROM log_tree WHERE id = 1').get();
   }
 
-  async leaves(size: number): Promise<string[]> {
+  async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    const get = this.db
+      .prepare<[number, number], Buffer>('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?')
+      .pluck();
+    for (const { level, index } of ids) {
+      const hash = get.get(level, index);
+      if (hash) found.set(`${level}/${index}`, hash);
+    }
+    return found;
+  }
+
+  async eventHashes(from: number, to: number): Promise<string[]> {
     return this.db
-      .prepare<[number], string>('SELECT hash FROM events WHERE position <= ? ORDER BY position')
+      .prepare<[number, number], string>(
+        'SELECT hash FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
+      )
       .pluck()
-      .all(size);
+      .all(from, to);
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {

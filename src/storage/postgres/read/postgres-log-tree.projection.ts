@@ -9,7 +9,7 @@ import { extendTree, type TreeRow } from '../../../log/log-tree.js';
  */
 export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
   readonly name = 'log_tree';
-  readonly tables = ['log_tree'];
+  readonly tables = ['log_tree', 'log_nodes'];
 
   constructor(private readonly suffix = '') {}
 
@@ -31,15 +31,21 @@ export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient
             )
           ).rows.map((r) => r.hash)
         : [];
-    const next = extendTree(before, events, () => missing);
+    const { row: next, nodes } = extendTree(before, events, () => missing);
     await client.query(
-      `INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, $1, $2)
-       ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks`,
-      [next.size, next.peaks],
+      `WITH tree AS (
+         INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, $1, $2)
+         ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks
+       )
+       INSERT INTO log_nodes${this.suffix} (level, idx, hash)
+       SELECT * FROM unnest($3::smallint[], $4::bigint[], $5::bytea[])
+       ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash`,
+      [next.size, next.peaks, nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
     );
   }
 
   async reset(client: pg.PoolClient): Promise<void> {
     await client.query(`DELETE FROM log_tree${this.suffix}`);
+    await client.query(`DELETE FROM log_nodes${this.suffix}`);
   }
 }

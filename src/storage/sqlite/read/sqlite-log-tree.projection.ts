@@ -6,13 +6,14 @@ import { extendTree, type TreeRow } from '../../../log/log-tree.js';
 interface Statements {
   load: Statement<[], TreeRow>;
   save: Statement<[number, string]>;
+  node: Statement<[number, number, Buffer]>;
   hashes: Statement<[number, number], string>;
 }
 
-/** The Merkle log's right edge, kept in the append transaction (src/log/log-tree.ts). */
+/** The Merkle log's right edge and perfect subtrees, kept in the append transaction (src/log/log-tree.ts). */
 export class SqliteLogTreeProjection implements InlineProjection<Database> {
   readonly name = 'log_tree';
-  readonly tables = ['log_tree'];
+  readonly tables = ['log_tree', 'log_nodes'];
   private readonly prepared = new WeakMap<Database, Statements>();
 
   /** `suffix` names the table it writes: '' for the live one, '_rebuild' for a rebuild. */
@@ -21,12 +22,14 @@ export class SqliteLogTreeProjection implements InlineProjection<Database> {
   apply(db: Database, events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     const s = this.statements(db);
-    const next = extendTree(s.load.get(), events, (from, to) => s.hashes.all(from, to));
-    s.save.run(next.size, next.peaks);
+    const { row, nodes } = extendTree(s.load.get(), events, (from, to) => s.hashes.all(from, to));
+    s.save.run(row.size, row.peaks);
+    for (const n of nodes) s.node.run(n.level, n.index, n.hash);
   }
 
   reset(db: Database): void {
     db.exec(`DELETE FROM log_tree${this.suffix}`);
+    db.exec(`DELETE FROM log_nodes${this.suffix}`);
   }
 
   private statements(db: Database): Statements {
@@ -37,6 +40,9 @@ export class SqliteLogTreeProjection implements InlineProjection<Database> {
         save: db.prepare(
           `INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, ?, ?)
            ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks`,
+        ),
+        node: db.prepare(
+          `INSERT OR REPLACE INTO log_nodes${this.suffix} (level, idx, hash) VALUES (?, ?, ?)`,
         ),
         hashes: db
           .prepare<[number, number], string>(
