@@ -2,29 +2,96 @@ import { createCliContext } from '../src/cli.module.js';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port.js';
 import { ChainVerifier } from '../src/event-store/hashing.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { checkExport, firstDisagreement, type ExportedEvent } from '../src/log/log-audit.js';
+import { LOG_STORE, type LogStore } from '../src/log/log-store.port.js';
 import { leafOfEvent } from '../src/log/log-tree.js';
-import { CompactRange } from '../src/log/merkle.js';
+import { rootOf, type Hash } from '../src/log/merkle.js';
 import { openNote, parseCheckpoint, parseVkey, type Checkpoint } from '../src/log/signed-note.js';
 
 const USAGE = `Usage: npm run audit:verify [-- --checkpoint <saved note> --key <vkey or file>]
+       npm run audit:verify -- --export <export or proof bundle> [--checkpoint <saved note>] [--key <vkey>]
 
 Checks every stream's hash chain and that positions have no gaps. With a checkpoint saved earlier
 (GET /api/log/checkpoint) and the log's key (GET /api/log/key), also checks that the log still holds
-the tree that checkpoint signed: a log that lost events says "truncated", a rewritten one fails.`;
+the tree that checkpoint signed: a log that lost events says "truncated", a rewritten one fails
+naming the first position that does not agree.
 
-/** The saved checkpoint, opened with the key (a vkey line, or a file holding one). */
+--export checks a file instead of the database, offline: an agreement's NDJSON export with
+inclusion proofs (GET /api/agreements/{id}/events?format=ndjson&proofs=<the checkpoint's size>)
+or its proof bundle (GET /api/agreements/{id}/proof-bundle, which carries a checkpoint and key;
+--checkpoint and --key given here take precedence over the bundle's).`;
+
+const option = (argv: readonly string[], flag: string) => {
+  const i = argv.indexOf(flag);
+  return i < 0 ? undefined : argv[i + 1];
+};
+
+/** The checkpoint, opened with the key (each a text, or a file holding it). */
+function openCheckpoint(note: string, key: string): Checkpoint {
+  const read = (value: string) => (existsSync(value) ? readFileSync(value, 'utf8') : value);
+  return parseCheckpoint(openNote(read(note), parseVkey(read(key).trim())));
+}
+
+/** The saved checkpoint given on the command line, if any. */
 function savedCheckpoint(argv: readonly string[]): Checkpoint | undefined {
-  const at = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const note = at('--checkpoint');
-  const key = at('--key');
+  const note = option(argv, '--checkpoint');
+  const key = option(argv, '--key');
   if (note === undefined && key === undefined) return undefined;
   if (note === undefined || key === undefined)
     throw new Error(`--checkpoint and --key go together\n\n${USAGE}`);
-  const vkey = existsSync(key) ? readFileSync(key, 'utf8').trim() : key;
-  return parseCheckpoint(openNote(readFileSync(note, 'utf8'), parseVkey(vkey)));
+  return openCheckpoint(note, key);
+}
+
+interface Bundle {
+  checkpoint?: string;
+  key?: string;
+  events: ExportedEvent[];
+}
+
+/** An NDJSON export (one event per line) or a proof bundle (one JSON document with `events`). */
+function readExport(file: string): Bundle {
+  const text = readFileSync(file, 'utf8');
+  try {
+    const whole = JSON.parse(text) as Partial<Bundle>;
+    if (Array.isArray(whole.events)) return whole as Bundle;
+  } catch {
+    // not one JSON document: NDJSON
+  }
+  const events = text
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== '')
+    .map(([line, n]) => {
+      try {
+        return JSON.parse(line) as ExportedEvent;
+      } catch {
+        throw new Error(`${file} line ${n}: not JSON`);
+      }
+    });
+  return { events };
+}
+
+/** --export: the file alone, against the checkpoint. */
+function verifyExport(argv: readonly string[], file: string): void {
+  const bundle = readExport(file);
+  const note = option(argv, '--checkpoint') ?? bundle.checkpoint;
+  const key = option(argv, '--key') ?? bundle.key;
+  if (note === undefined || key === undefined)
+    throw new Error(`--export needs a checkpoint and its key (given, or in a proof bundle)\n\n${USAGE}`);
+  if (option(argv, '--key') === undefined)
+    console.log(`Using the key the bundle carries: compare it with one you trust: ${key.trim()}`);
+  const checkpoint = openCheckpoint(note, key);
+  const { problems, proven, after } = checkExport(bundle.events, checkpoint);
+  if (problems.length > 0) {
+    for (const p of problems) console.error(`BROKEN: ${p}`);
+    console.error(`Audit failed: ${problems.length} problem(s) in ${bundle.events.length} exported events.`);
+    process.exit(1);
+  }
+  console.log(
+    `Audit passed: ${bundle.events.length} exported events; the hash chain verifies and ${proven} are proven ` +
+      `in the log of ${checkpoint.treeSize} events the checkpoint signed (${checkpoint.origin})` +
+      (after > 0 ? `; ${after} recorded after it, not covered by this checkpoint.` : '.'),
+  );
 }
 
 /**
@@ -37,8 +104,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const exported = option(argv, '--export');
+  if (exported !== undefined) return verifyExport(argv, exported);
   const saved = savedCheckpoint(argv);
-  const tree = CompactRange.empty();
+  const leaves: Hash[] = [];
   const app = await createCliContext();
   const store = app.get<EventStore>(EVENT_STORE);
   const chains = new Map<string, ChainVerifier>();
@@ -61,19 +130,22 @@ async function main(): Promise<void> {
           );
         }
         checked++;
-        if (saved && tree.treeSize < saved.treeSize) {
-          tree.append(leafOfEvent(e.hash));
-          if (tree.treeSize === saved.treeSize && !tree.root().equals(saved.rootHash)) {
-            problems.push(
-              `the first ${saved.treeSize} events do not match the saved checkpoint (${saved.origin}): ` +
-                'events at or before that position were rewritten, removed or reordered',
-            );
-          }
-        }
+        if (saved && leaves.length < saved.treeSize) leaves.push(leafOfEvent(e.hash));
       }
       if (page.length === 0) break;
       after = page[page.length - 1]!.position;
       if (process.stdout.isTTY) process.stdout.write(`\rchecked ${checked.toLocaleString('en-US')} events`);
+    }
+    if (saved && leaves.length === saved.treeSize && !rootOf(leaves).equals(saved.rootHash)) {
+      const first = await firstDisagreement(leaves, saved.rootHash, app.get<LogStore>(LOG_STORE));
+      problems.push(
+        first === undefined
+          ? `the first ${saved.treeSize} events do not match the saved checkpoint (${saved.origin}): events at ` +
+              "or before that position were rewritten, removed or reordered (the log's own tree was changed " +
+              'too, so no single position can be named)'
+          : `position ${first} does not agree with the saved checkpoint (${saved.origin}): the event there was ` +
+              'rewritten, removed or moved after the checkpoint was signed',
+      );
     }
   } finally {
     await app.close();

@@ -19,7 +19,7 @@ export const leafHash = (leaf: Buffer): Hash => sha256(Buffer.from([0]), leaf);
 export const nodeHash = (left: Hash, right: Hash): Hash => sha256(Buffer.from([1]), left, right);
 
 /** The largest power of two smaller than n (n > 1). */
-function split(n: number): number {
+export function split(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;

@@ -13,8 +13,9 @@ import { api } from '../support/http.js';
  * What the signed log adds to the chains (issue 18), against whoever holds the database file: with the
  * application stopped and the append-only triggers dropped, as an attacker would, (a) the newest event
  * is deleted and its stream's head set back; (b) an event's data is rewritten and its stream's chain
- * recomputed from there. The chains alone still verify (their limit); against a checkpoint saved
- * before the attack, audit:verify fails: "truncated" for (a), the checkpoint's events for (b).
+ * recomputed from there; (c) two events swap positions. The chains alone still verify (their limit);
+ * against a checkpoint saved before the attack, audit:verify fails: "truncated" for (a), naming the
+ * first position that does not agree for (b) and (c).
  */
 let running: RunningApp;
 let dir: string;
@@ -115,29 +116,57 @@ describe('attacks on a stopped store, against a saved checkpoint', () => {
     expect(res.out).toContain('truncated');
   });
 
-  it('(b) an event rewritten and its chain recomputed: chains pass, the checkpoint fails', async () => {
-    const file = attacked('rewritten', (db) => {
-      const stream = db
-        .prepare<[], EventRow>("SELECT * FROM events WHERE stream_id = 'usa-jpn-attack' ORDER BY version")
-        .all();
-      let prev = stream[0]!.prev_hash;
-      for (const [i, row] of stream.entries()) {
-        const e = eventOf(row);
-        const data = i === 1 ? { ...e.data, party: 'JPN', signatory: 'Someone else' } : e.data;
-        const hash = eventHash(prev, { ...e, data });
-        db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE position = ?').run(
-          JSON.stringify(data),
-          prev,
-          hash,
-          row.position,
-        );
-        prev = hash;
-      }
-      db.prepare("UPDATE streams SET last_hash = ? WHERE stream_id = 'usa-jpn-attack'").run(prev);
+  const rewrite = (db: Database.Database) => {
+    const stream = db
+      .prepare<[], EventRow>("SELECT * FROM events WHERE stream_id = 'usa-jpn-attack' ORDER BY version")
+      .all();
+    let prev = stream[0]!.prev_hash;
+    for (const [i, row] of stream.entries()) {
+      const e = eventOf(row);
+      const data = i === 1 ? { ...e.data, party: 'JPN', signatory: 'Someone else' } : e.data;
+      const hash = eventHash(prev, { ...e, data });
+      db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE position = ?').run(
+        JSON.stringify(data),
+        prev,
+        hash,
+        row.position,
+      );
+      prev = hash;
+    }
+    db.prepare("UPDATE streams SET last_hash = ? WHERE stream_id = 'usa-jpn-attack'").run(prev);
+  };
+
+  it('(b) an event rewritten and its chain recomputed: chains pass, the checkpoint names its position', async () => {
+    const file = attacked('rewritten', rewrite);
+    expect((await audit(file, false)).code).toBe(0);
+    const res = await audit(file, true);
+    expect(res.code).toBe(1);
+    // usa-jpn-attack holds positions 1-3: its version 2 is position 2.
+    expect(res.out).toContain('position 2 does not agree with the saved checkpoint');
+    expect(res.out).not.toContain('position 1 ');
+  });
+
+  it("(b) with the log's own tree rewritten too: the checkpoint still fails, without naming a position", async () => {
+    const file = attacked('rewritten-tree', (db) => {
+      rewrite(db);
+      db.exec('DELETE FROM log_nodes');
     });
     expect((await audit(file, false)).code).toBe(0);
     const res = await audit(file, true);
     expect(res.code).toBe(1);
-    expect(res.out).toMatch(/do not match the saved checkpoint/);
+    expect(res.out).toMatch(/do not match the saved checkpoint.*no single position can be named/);
+  });
+
+  it('(c) two events swap positions: chains and positions pass, the checkpoint names the first', async () => {
+    const file = attacked('swapped', (db) => {
+      // Position 3 is usa-jpn-attack's last event, 4 kor-usa-attack's first.
+      db.exec(`UPDATE events SET position = -3 WHERE position = 3;
+               UPDATE events SET position = 3 WHERE position = 4;
+               UPDATE events SET position = 4 WHERE position = -3;`);
+    });
+    expect((await audit(file, false)).code).toBe(0);
+    const res = await audit(file, true);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('position 3 does not agree with the saved checkpoint');
   });
 });
