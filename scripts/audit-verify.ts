@@ -6,7 +6,7 @@ import { checkExport, firstDisagreement, type ExportedEvent } from '../src/log/l
 import { LOG_STORE, type LogStore } from '../src/log/log-store.port.js';
 import { leafOfEvent } from '../src/log/log-tree.js';
 import { rootOf, type Hash } from '../src/log/merkle.js';
-import { openNote, parseCheckpoint, parseVkey, type Checkpoint } from '../src/log/signed-note.js';
+import { NoteError, openNote, parseCheckpoint, parseVkey, type Checkpoint } from '../src/log/signed-note.js';
 
 const USAGE = `Usage: npm run audit:verify [-- --checkpoint <saved note> --key <vkey or file>]
        npm run audit:verify -- --export <export or proof bundle> [--checkpoint <saved note>] [--key <vkey>]
@@ -170,6 +170,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof NoteError) {
+    // A checkpoint that the trusted key did not sign is a failed audit, not a usage error.
+    console.error(`BROKEN: the checkpoint: ${error.message}`);
+    console.error('Audit failed: the checkpoint cannot be trusted with this key.');
+    process.exit(1);
+  }
   console.error(`audit:verify: ${(error as Error).message}`);
   process.exit(2);
 });

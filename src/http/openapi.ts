@@ -123,7 +123,19 @@ const OPERATIONS: Record<string, Operation> = {
       "Ordered by the start of each date's period, then position. Each item has `datePrecision` (year, month " +
       'or day); an item retracted by a later EventRetracted stays, with `retracted: true` and `retractionReason`.',
   },
-  'get /api/agreements/{id}/events': { summary: 'The raw stored events with all metadata and hashes' },
+  'get /api/agreements/{id}/events': {
+    summary: 'The raw stored events with all metadata and hashes (format=csv|ndjson exports; proofs=N)',
+    description:
+      'With format=ndjson&proofs=<tree size>, each event in that tree carries `proof`, its RFC 9162 inclusion proof: ' +
+      'what `npm run audit:verify -- --export <file> --checkpoint <note> --key <vkey>` checks offline.',
+  },
+  'get /api/agreements/{id}/proof-bundle': {
+    summary:
+      "The agreement's proof bundle: its events with inclusion proofs, the latest checkpoint and the log's key",
+    description:
+      'One JSON document for an auditor to keep and check offline with `npm run audit:verify -- --export <bundle> ' +
+      "--key <the log's key from a source she trusts>`.",
+  },
   'get /api/agreements/{id}/milestones': {
     summary: "The agreement's milestones (status, limit, cursor)",
     description:

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { limitParam } from '../http/pagination.js';
 import { problem, ProblemError, badRequest } from '../http/problem.js';
 import { parseOrThrow } from '../http/zod-validation.js';
-import { MerkleLog, ProofOutOfRange } from './merkle-log.js';
+import { ProofOutOfRange } from './log-proofs.js';
+import { MerkleLog } from './merkle-log.js';
 
 const count = (min: number) =>
   z

@@ -4,20 +4,9 @@ import { CLOCK, type Clock } from '../clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { loadSigningKey } from './log-key.js';
 import { LOG_STORE, type LogStore, type StoredCheckpoint } from './log-store.port.js';
-import { leafOfEvent, rootOfRow } from './log-tree.js';
-import { consistencyPath, inclusionPath, nodesRead, rootOf, type Hash, type NodeReader } from './merkle.js';
+import { rootOfRow } from './log-tree.js';
+import { LogProofs, type InclusionProof } from './log-proofs.js';
 import { checkpointText, signNote, vkeyOf } from './signed-note.js';
-
-/** A proof asked of a tree the log does not (yet) have: the caller names the field. */
-export class ProofOutOfRange extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProofOutOfRange';
-  }
-}
 
 /**
  * The signed Merkle log over every event (RFC 9162 tree, C2SP checkpoints): signs checkpoints of the
@@ -29,12 +18,15 @@ export class ProofOutOfRange extends Error {
 export class MerkleLog implements OnModuleInit {
   private readonly logger = new Logger('MerkleLog');
   private key: KeyObject | undefined;
+  private readonly proofs: LogProofs;
 
   constructor(
     @Inject(LOG_STORE) private readonly store: LogStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.proofs = new LogProofs(store);
+  }
 
   async onModuleInit(): Promise<void> {
     const signed = (await this.store.latestCheckpoint()) !== undefined;
@@ -81,45 +73,12 @@ export class MerkleLog implements OnModuleInit {
   }
 
   /** RFC 9162 §2.1.3: the proof that the event at `position` is in the tree of `treeSize`. */
-  async inclusion(
-    position: number,
-    treeSize: number,
-  ): Promise<{ leafIndex: number; treeSize: number; hashes: string[] }> {
-    await this.holds(treeSize, 'treeSize');
-    if (position > treeSize)
-      throw new ProofOutOfRange('position', `position ${position} is not in a tree of ${treeSize}`);
-    const proof = await this.fromNodes((node) => inclusionPath(position - 1, treeSize, node));
-    return { leafIndex: position - 1, treeSize, hashes: proof.map((h) => h.toString('base64')) };
+  inclusion(position: number, treeSize: number): Promise<InclusionProof> {
+    return this.proofs.inclusion(position, treeSize);
   }
 
   /** RFC 9162 §2.1.4: the proof that the tree of `from` is a prefix of the tree of `to`. */
-  async consistency(from: number, to: number): Promise<{ from: number; to: number; hashes: string[] }> {
-    if (from > to) throw new ProofOutOfRange('from', `from (${from}) must not be above to (${to})`);
-    await this.holds(to, 'to');
-    const proof = await this.fromNodes((node) => consistencyPath(from, to, node));
-    return { from, to, hashes: proof.map((h) => h.toString('base64')) };
-  }
-
-  private async holds(size: number, field: string): Promise<void> {
-    const tree = await this.store.tree();
-    if (size > (tree?.size ?? 0)) {
-      throw new ProofOutOfRange(field, `the log holds ${tree?.size ?? 0} events, not ${size}`);
-    }
-  }
-
-  /**
-   * Runs a proof over the kept subtrees: O(log n) of them, read in one query. A subtree the log
-   * kept no node for (events appended before the node table) is computed from the events' hashes.
-   */
-  private async fromNodes<T>(compute: (node: NodeReader) => T): Promise<T> {
-    const ids = nodesRead(compute);
-    const kept = await this.store.nodes(ids);
-    for (const { level, index } of ids) {
-      const key = `${level}/${index}`;
-      if (kept.has(key)) continue;
-      const hashes = await this.store.eventHashes(index * 2 ** level + 1, (index + 1) * 2 ** level);
-      kept.set(key, rootOf(hashes.map(leafOfEvent)));
-    }
-    return compute((level, index) => kept.get(`${level}/${index}`) as Hash);
+  consistency(from: number, to: number): Promise<{ from: number; to: number; hashes: string[] }> {
+    return this.proofs.consistency(from, to);
   }
 }

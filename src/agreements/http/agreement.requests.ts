@@ -90,6 +90,12 @@ export const pageQuery = z.strictObject({ limit: limitParam, cursor: z.string().
 
 export const eventsQuery = pageQuery.extend({
   format: z.enum(EXPORT_FORMATS, { message: 'must be csv or ndjson' }).optional(),
+  /** A tree size: each exported event carries its inclusion proof in that tree (issue 18). */
+  proofs: z
+    .string()
+    .regex(/^[1-9]\d{0,11}$/, { message: 'must be a tree size (a positive whole number)' })
+    .transform(Number)
+    .optional(),
 });
 
 export const timelineQuery = pageQuery.extend({

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { principalOf } from '../../auth/door.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { decodeCursor, pageBody, DEFAULT_LIMIT } from '../../http/pagination.js';
-import { problem, ProblemError } from '../../http/problem.js';
+import { badRequest, problem, ProblemError } from '../../http/problem.js';
 import { correlationIdOf, expectedVersionOf } from '../../http/request-context.js';
 import { parseOrThrow } from '../../http/zod-validation.js';
 import { GetAgreement, GetAgreementEvents, GetTimeline, ListAgreements } from '../read/agreement.queries.js';
@@ -38,6 +38,8 @@ import {
 } from './agreement.requests.js';
 import { agreementMilestonesQuery, milestoneCursor } from './accountability.requests.js';
 import { IdempotentWrites } from '../../idempotency/idempotent-writes.js';
+import { LogProofs, ProofOutOfRange } from '../../log/log-proofs.js';
+import { LOG_STORE, type LogStore } from '../../log/log-store.port.js';
 import { presentEvent } from './event.presenter.js';
 import { TimelinePageCache } from './timeline-page-cache.js';
 
@@ -52,7 +54,12 @@ export class AgreementsController {
     private readonly queries: QueryBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly idempotency: IdempotentWrites,
-  ) {}
+    @Inject(LOG_STORE) logStore: LogStore,
+  ) {
+    this.proofs = new LogProofs(logStore);
+  }
+
+  private readonly proofs: LogProofs;
 
   @Post()
   @HttpCode(201)
@@ -179,9 +186,19 @@ export class AgreementsController {
   @Get(':id/events')
   async events(@Param('id') rawId: string, @Query() query: unknown) {
     const id = await this.existing(rawId);
-    const { limit, cursor, format } = parseOrThrow(eventsQuery, query);
+    const { limit, cursor, format, proofs } = parseOrThrow(eventsQuery, query);
+    if (proofs !== undefined) {
+      if (format !== 'ndjson') throw badRequest('proofs', 'with_ndjson', 'proofs go with format=ndjson');
+      await this.proofs.holds(proofs, 'proofs').catch((error: unknown) => {
+        throw error instanceof ProofOutOfRange ? badRequest('proofs', 'in_the_log', error.message) : error;
+      });
+    }
     if (format !== undefined) {
-      return new StreamableFile(exportStream(this.store, id, format), {
+      const withProofs =
+        proofs === undefined
+          ? undefined
+          : { treeSize: proofs, of: (position: number) => this.proofs.inclusion(position, proofs) };
+      return new StreamableFile(exportStream(this.store, id, format, withProofs), {
         type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
         disposition: `attachment; filename="${id}-events.${format}"`,
       });

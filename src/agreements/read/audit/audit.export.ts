@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { EventStore, StoredEvent } from '../../../event-store/event-store.port.js';
+import type { InclusionProof } from '../../../log/log-proofs.js';
 import { presentEvent } from '../../http/event.presenter.js';
 import { rawStream } from './audit.queries.js';
 
@@ -60,12 +61,31 @@ function csvRow(e: StoredEvent): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** Streams an agreement's stored events as CSV or NDJSON, one page in memory at a time. */
-export function exportStream(store: EventStore, streamId: string, format: ExportFormat): Readable {
+/** Inclusion proofs for an export: each event in the tree of `treeSize` carries its own. */
+export interface ExportProofs {
+  treeSize: number;
+  of(position: number): Promise<InclusionProof>;
+}
+
+/**
+ * Streams an agreement's stored events as CSV or NDJSON, one page in memory at a time; with proofs
+ * (NDJSON), each event in the proofs' tree carries `proof`, what `audit:verify --export` checks.
+ */
+export function exportStream(
+  store: EventStore,
+  streamId: string,
+  format: ExportFormat,
+  proofs?: ExportProofs,
+): Readable {
   async function* lines(): AsyncGenerator<string> {
     if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
     for await (const e of rawStream(store, streamId)) {
-      yield format === 'csv' ? csvRow(e) : `${JSON.stringify(presentEvent(e))}\n`;
+      if (format === 'csv') {
+        yield csvRow(e);
+        continue;
+      }
+      const proof = proofs && e.position <= proofs.treeSize ? { proof: await proofs.of(e.position) } : {};
+      yield `${JSON.stringify({ ...presentEvent(e), ...proof })}\n`;
     }
   }
   return Readable.from(lines(), { objectMode: false });
