@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
 import type { KeyObject } from 'node:crypto';
 import { CLOCK, type Clock } from '../clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { loadSigningKey } from './log-key.js';
 import { LOG_STORE, type LogStore, type StoredCheckpoint } from './log-store.port.js';
 import { rootOfRow } from './log-tree.js';
@@ -12,18 +14,24 @@ import { checkpointText, signNote, vkeyOf } from './signed-note.js';
  * The signed Merkle log over every event (RFC 9162 tree, C2SP checkpoints): signs checkpoints of the
  * tree the appends keep, keeps every one, and answers inclusion and consistency proofs. The key is
  * a file, never in the database; without it (a database that has checkpoints but lost its key)
- * the log is read-only and says so at start.
+ * the log is read-only and says so at start. A checkpoint is signed after commits, at most once a
+ * second (the first commit after a quiet second is signed at once), and whenever one is asked for.
  */
 @Injectable()
-export class MerkleLog implements OnModuleInit {
+export class MerkleLog implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('MerkleLog');
   private key: KeyObject | undefined;
   private readonly proofs: LogProofs;
+  private commits: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private signing: Promise<unknown> = Promise.resolve();
+  private lastSigned = -Infinity;
 
   constructor(
     @Inject(LOG_STORE) private readonly store: LogStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {
     this.proofs = new LogProofs(store);
   }
@@ -36,7 +44,30 @@ export class MerkleLog implements OnModuleInit {
       this.logger.warn(
         `The log is read-only: ${loaded.why}. No new checkpoint is signed; its checkpoints and proofs still answer.`,
       );
+      return;
     }
+    this.commits = this.events.appended$.subscribe(() => this.signSoon());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.commits?.unsubscribe();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.signing;
+  }
+
+  /** After a commit: one checkpoint for everything committed within the same second. */
+  private signSoon(): void {
+    if (this.timer || !this.commits || this.commits.closed) return;
+    const wait = Math.max(0, this.lastSigned + 1000 - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.lastSigned = performance.now();
+      this.signing = this.checkpoint().catch((error: unknown) =>
+        this.logger.warn(`No checkpoint after the last commits: ${(error as Error).message}`),
+      );
+    }, wait);
+    this.timer.unref();
   }
 
   get origin(): string {

@@ -153,6 +153,29 @@ describe('the signed Merkle log', () => {
     }
   });
 
+  it('signs a checkpoint after commits without being asked, at most once a second', async () => {
+    const kept = async () => {
+      const sizes: number[] = [];
+      for (let after = 0; ;) {
+        const page = (await viewer.get(`/api/log/checkpoints?after=${after}&limit=100`)).body;
+        sizes.push(...(page.items as { treeSize: number }[]).map((c) => c.treeSize));
+        if (page.nextAfter === undefined) return sizes;
+        after = page.nextAfter;
+      }
+    };
+    const before = await kept();
+    const started = performance.now();
+    for (let i = 0; i < 8; i++) await propose(`log-burst-${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const seconds = (performance.now() - started) / 1000;
+    const after = await kept();
+    const made = after.length - before.length;
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(made).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    // The last commit is in a signed checkpoint that nobody asked for.
+    expect(Math.max(...after)).toBe((await leaves()).length);
+  });
+
   it('refuses a proof of a tree it does not hold, naming the field', async () => {
     const { treeSize } = await checkpoint();
     const res = await viewer.get(`/api/log/proof/inclusion?position=1&treeSize=${treeSize + 10}`);
