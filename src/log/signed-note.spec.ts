@@ -3,6 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { rootOf } from './merkle.js';
 import {
   checkpointText,
+  cosignatureTime,
+  cosignerVkeyOf,
+  cosignNote,
   openNote,
   parseCheckpoint,
   parseVkey,
@@ -64,5 +67,45 @@ describe('C2SP signed notes with Ed25519', () => {
     const text = openNote(note, parseVkey(vkeyOf('treaty-ledger/test', privateKey)));
     expect(parseCheckpoint(text)).toEqual({ origin: 'treaty-ledger/test', treeSize: 0, rootHash: root });
     expect(() => parseCheckpoint('treaty-ledger/test\n-1\nAAAA\n')).toThrow(/checkpoint/);
+  });
+
+  it('adds a witness cosignature (c2sp.org/tlog-cosignature) that verifies with its 0x04 key, the log signature intact', () => {
+    const log = generateKeyPairSync('ed25519').privateKey;
+    const witness = generateKeyPairSync('ed25519').privateKey;
+    const origin = 'example.com/log';
+    const note = signNote(
+      checkpointText({ origin, treeSize: 7, rootHash: Buffer.alloc(32, 1) }),
+      origin,
+      log,
+    );
+    const cosigned = cosignNote(note, 'witness.example/w1', witness, 1679315147);
+    const witnessKey = parseVkey(cosignerVkeyOf('witness.example/w1', witness), 0x04);
+    expect(cosignatureTime(cosigned, witnessKey)).toBe(1679315147);
+    expect(openNote(cosigned, parseVkey(vkeyOf(origin, log)))).toBe(
+      openNote(note, parseVkey(vkeyOf(origin, log))),
+    );
+    // The line's layout is the specification's example: key id, then the time as a big-endian u64.
+    const blob = Buffer.from(cosigned.trim().split(' ').at(-1)!, 'base64');
+    expect(blob).toHaveLength(4 + 8 + 64);
+    const example = Buffer.from(
+      'jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==',
+      'base64',
+    );
+    expect(Number(example.readBigUInt64BE(4))).toBe(1679315147);
+    expect(blob.subarray(4, 12)).toEqual(example.subarray(4, 12));
+    // Not a cosignature of another text, nor by another witness; a log key is not a witness key.
+    const other = signNote(
+      checkpointText({ origin, treeSize: 8, rootHash: Buffer.alloc(32, 1) }),
+      origin,
+      log,
+    );
+    const moved = `${other}${cosigned.trim().split('\n').at(-1)}\n`;
+    expect(cosignatureTime(moved, witnessKey)).toBeUndefined();
+    const stranger = parseVkey(
+      cosignerVkeyOf('witness.example/w1', generateKeyPairSync('ed25519').privateKey),
+      0x04,
+    );
+    expect(cosignatureTime(cosigned, stranger)).toBeUndefined();
+    expect(() => parseVkey(vkeyOf(origin, log), 0x04)).toThrow(/cosigner key/);
   });
 });

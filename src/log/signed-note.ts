@@ -8,6 +8,8 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
  */
 
 const ED25519 = 0x01;
+/** c2sp.org/tlog-cosignature: an Ed25519 cosigner (a witness) signs with its own key type. */
+const COSIGNATURE_V1 = 0x04;
 const EM_DASH = '\u2014';
 /** PKCS #8 DER of an Ed25519 private key, before its 32-byte seed. */
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -18,11 +20,11 @@ export class NoteError extends Error {
   override name = 'NoteError';
 }
 
-/** The first four bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key). */
-export function keyIdOf(name: string, publicKey: Buffer): Buffer {
+/** The first four bytes of SHA-256(name ‖ "\n" ‖ type ‖ public key): 0x01 a note signer, 0x04 a cosigner. */
+export function keyIdOf(name: string, publicKey: Buffer, type = ED25519): Buffer {
   return createHash('sha256')
     .update(Buffer.from(`${name}\n`, 'utf8'))
-    .update(Buffer.from([ED25519]))
+    .update(Buffer.from([type]))
     .update(publicKey)
     .digest()
     .subarray(0, 4);
@@ -37,11 +39,14 @@ export const privateKeyFromSeed = (seed: Buffer): KeyObject =>
 const publicKeyFromRaw = (raw: Buffer): KeyObject =>
   createPublicKey({ key: Buffer.concat([SPKI_ED25519, raw]), format: 'der', type: 'spki' });
 
-/** The verifier key line: <name>+<8 hex key id>+<base64(0x01 ‖ 32-byte key)>. */
-export function vkeyOf(name: string, key: KeyObject): string {
+/** The verifier key line: <name>+<8 hex key id>+<base64(type ‖ 32-byte key)> (0x01, or 0x04 for a cosigner). */
+export function vkeyOf(name: string, key: KeyObject, type = ED25519): string {
   const raw = rawPublicKey(key);
-  return `${name}+${keyIdOf(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([ED25519]), raw]).toString('base64')}`;
+  return `${name}+${keyIdOf(name, raw, type).toString('hex')}+${Buffer.concat([Buffer.from([type]), raw]).toString('base64')}`;
 }
+
+/** A witness's verifier key line (c2sp.org/tlog-cosignature, type 0x04). */
+export const cosignerVkeyOf = (name: string, key: KeyObject): string => vkeyOf(name, key, COSIGNATURE_V1);
 
 export interface Verifier {
   name: string;
@@ -49,7 +54,7 @@ export interface Verifier {
   key: KeyObject;
 }
 
-export function parseVkey(vkey: string): Verifier {
+export function parseVkey(vkey: string, type = ED25519): Verifier {
   // The base64 key may itself hold '+': the name and the id are the first two fields, the rest is the key.
   const [name, id, ...rest] = vkey.trim().split('+');
   const material = rest.join('+');
@@ -57,10 +62,14 @@ export function parseVkey(vkey: string): Verifier {
     throw new NoteError('a verifier key is <name>+<8 hex digits>+<base64 key>');
   }
   const bytes = Buffer.from(material, 'base64');
-  if (bytes.length !== 33 || bytes[0] !== ED25519)
-    throw new NoteError('only Ed25519 verifier keys are known');
+  if (bytes.length !== 33 || bytes[0] !== type)
+    throw new NoteError(
+      type === ED25519
+        ? 'only Ed25519 verifier keys (type 0x01) are known'
+        : 'a witness key is an Ed25519 cosigner key (type 0x04)',
+    );
   const raw = bytes.subarray(1);
-  if (!keyIdOf(name, raw).equals(Buffer.from(id, 'hex')))
+  if (!keyIdOf(name, raw, type).equals(Buffer.from(id, 'hex')))
     throw new NoteError('the key id does not match the key');
   return { name, keyId: Buffer.from(id, 'hex'), key: publicKeyFromRaw(raw) };
 }
@@ -121,4 +130,35 @@ export function parseCheckpoint(text: string): Checkpoint {
   if (rootHash.length !== 32 || rootHash.toString('base64') !== root)
     throw new NoteError('the root hash is not 32 bytes of base64');
   return { origin, treeSize: Number(size), rootHash };
+}
+
+/** The message an Ed25519 cosignature signs (c2sp.org/tlog-cosignature): header, time, the note's text. */
+const cosignedMessage = (text: string, time: number) =>
+  Buffer.from(`cosignature/v1\ntime ${time}\n${text}`, 'utf8');
+
+/**
+ * Adds a witness's cosignature line to a signed checkpoint: "— <name> base64(key id ‖ u64 time ‖
+ * signature)", the time in POSIX seconds, big-endian.
+ */
+export function cosignNote(note: string, name: string, key: KeyObject, time: number): string {
+  const { text } = splitNote(note);
+  const stamp = Buffer.alloc(8);
+  stamp.writeBigUInt64BE(BigInt(time));
+  const signature = sign(null, cosignedMessage(text, time), key);
+  const blob = Buffer.concat([keyIdOf(name, rawPublicKey(key), COSIGNATURE_V1), stamp, signature]);
+  return `${note}${EM_DASH} ${name} ${blob.toString('base64')}\n`;
+}
+
+/** The time of the witness's valid cosignature on the note, or undefined when it carries none. */
+export function cosignatureTime(note: string, witness: Verifier): number | undefined {
+  const { text, signatures } = splitNote(note);
+  for (const line of signatures) {
+    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+    if (!match || match[1] !== witness.name) continue;
+    const blob = Buffer.from(match[2]!, 'base64');
+    if (blob.length !== 4 + 8 + 64 || !blob.subarray(0, 4).equals(witness.keyId)) continue;
+    const time = Number(blob.readBigUInt64BE(4));
+    if (verify(null, cosignedMessage(text, time), witness.key, blob.subarray(12))) return time;
+  }
+  return undefined;
 }

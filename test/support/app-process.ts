@@ -32,7 +32,8 @@ async function freePort(): Promise<number> {
  * each instance, with the test admin key, and waits until /health answers.
  */
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const port = await freePort();
+  // A given PORT restarts an instance where its clients (a witness, a load) still look for it.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: {
