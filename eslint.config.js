@@ -52,6 +52,8 @@ const BROWSER_GLOBALS = Object.fromEntries(
     'structuredClone',
     'queueMicrotask',
     'DOMParser',
+    'crypto',
+    'atob',
     'Blob',
   ].map((name) => [name, 'readonly']),
 );

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -287,6 +288,42 @@ describeInBrowser('the pages, in Chromium', () => {
     const verify = await page.locator('#verify').textContent();
     // The chain check is another part of the service: either it answers, or the page says it cannot.
     expect(verify).toMatch(/Hash chain verified|not available/);
+  });
+
+  it("proves the agreement's events in the signed log and downloads a proof bundle the offline verifier accepts", async () => {
+    await page.goto(`${app.url}/agreements/usa-jpn-1960#audit`);
+    await page.locator('#tab-audit').click();
+    const status = page.locator('#log-proof.verify-ok');
+    await status.waitFor();
+    const events = await page.locator('#audit tbody tr').count();
+    await expect(status.textContent()).resolves.toMatch(
+      new RegExp(`${events} events proven in the log of [\\d,]+ events, signed by `),
+    );
+    await expect(page.locator('#audit td.in-log', { hasText: '✓ proven' }).count()).resolves.toBe(events);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#download-bundle').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('usa-jpn-1960-proof-bundle.json');
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+    try {
+      const bundle = join(dir, 'bundle.json');
+      await download.saveAs(bundle);
+      const key = join(dir, 'log.vkey');
+      writeFileSync(key, (await api(app.url).get('/api/log/key')).body as string);
+      const verified = await new Promise<{ code: number; out: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ['dist/scripts/audit-verify.js', '--export', bundle, '--key', key],
+          (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` }),
+        ),
+      );
+      expect(verified.out).toContain(`${events} are proven in the log of`);
+      expect(verified.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('saves screenshots of the agreement page on a desktop and at 375 px', async () => {

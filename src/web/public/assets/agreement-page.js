@@ -2,6 +2,7 @@ import { ApiError, getAll, getJson, getOptional, loadStateNames } from './api.js
 import { $, h, replace } from './dom.js';
 import { eventLabel, formatDate, formatTimestamp, laneOf, partyName, plural, words } from './format.js';
 import { currentKey, startSession } from './session.js';
+import { canCheckProofs, provenIn, readCheckpoint } from './log-proof.js';
 import { createTimeline } from './timeline-chart.js';
 import { milestoneBadge, partyChips, partyLink, showNotice, statusBadge } from './widgets.js';
 
@@ -337,9 +338,86 @@ function renderAudit(events) {
             `${e.hash.slice(0, 10)}…`,
           ),
         ),
+        h('td', { class: 'in-log' }, '…'),
       ),
     ),
   );
+}
+
+/**
+ * The signed log: the latest checkpoint, and each event's inclusion proof checked here against its
+ * root. The bundle the button downloads is the one checked, for `npm run audit:verify -- --export`.
+ */
+async function loadLogProof() {
+  const status = $('#log-proof');
+  const button = $('#download-bundle');
+  const mark = (position, ok) => {
+    const cell = $(`#audit tr[data-position="${position}"] td.in-log`);
+    if (cell)
+      replace(
+        cell,
+        h('span', { class: ok ? 'badge verified' : 'badge broken' }, ok ? '✓ proven' : '✗ not proven'),
+      );
+  };
+  let bundle;
+  try {
+    bundle = await getOptional(`/api/agreements/${encodeURIComponent(id)}/proof-bundle`);
+  } catch (error) {
+    status.className = 'verify verify-unknown';
+    replace(status, `The signed log could not be read: ${error.message}`);
+    button.hidden = true;
+    return;
+  }
+  if (!bundle) {
+    status.className = 'verify verify-unknown';
+    replace(status, 'This server signs no log checkpoints (its log is read-only).');
+    button.hidden = true;
+    return;
+  }
+  const checkpoint = readCheckpoint(bundle.checkpoint);
+  button.hidden = false;
+  button.onclick = () => {
+    const blob = new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' });
+    const link = h('a', { href: URL.createObjectURL(blob), download: `${id}-proof-bundle.json` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  };
+  const details = $('#log-checkpoint');
+  details.hidden = false;
+  replace(
+    details,
+    `Latest checkpoint: ${plural(checkpoint.treeSize, 'event')}, root ${bundle.checkpoint.split('\n')[2]}, ` +
+      `signed by ${checkpoint.signers.join(', ')}. Check its signature offline with the log's key ` +
+      '(npm run audit:verify -- --export <bundle> --key <key>).',
+  );
+  if (!canCheckProofs()) {
+    status.className = 'verify verify-unknown';
+    replace(status, 'Proofs cannot be checked in this browser (not a secure context): download the bundle.');
+    return;
+  }
+  const inTree = bundle.events.filter((e) => e.position <= checkpoint.treeSize);
+  const results = await Promise.all(inTree.map((e) => provenIn(e, checkpoint)));
+  inTree.forEach((e, i) => mark(e.position, results[i]));
+  for (const e of bundle.events) if (e.position > checkpoint.treeSize) mark(e.position, false);
+  const failed = inTree.filter((_, i) => !results[i]);
+  if (failed.length === 0) {
+    status.className = 'verify verify-ok';
+    replace(
+      status,
+      h('span', { 'aria-hidden': 'true' }, '✓ '),
+      `${plural(inTree.length, 'event')} proven in the log of ${plural(checkpoint.treeSize, 'event')}, ` +
+        `signed by ${checkpoint.origin}.`,
+    );
+  } else {
+    status.className = 'verify verify-broken';
+    replace(
+      status,
+      h('span', { 'aria-hidden': 'true' }, '✗ '),
+      `Not proven in the signed log: position ${failed.map((e) => e.position).join(', ')}.`,
+    );
+  }
 }
 
 async function loadVerify() {
@@ -405,6 +483,7 @@ async function loadAll(fresh = new Set()) {
       renderAudit(events);
       // Recorded by `npm run demo`: said plainly, so nobody mistakes it for a real record.
       $('#demo-tag').hidden = !events.some((e) => e.metadata?.demo === true);
+      return loadLogProof();
     }),
     loadVerify(),
   ]);
