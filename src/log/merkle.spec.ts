@@ -6,6 +6,7 @@ import {
   consistencyProof,
   inclusionPath,
   nodesRead,
+  postorderOf,
   type StoredNode,
   EMPTY_ROOT,
   inclusionProof,
@@ -176,6 +177,8 @@ describe('the RFC 9162 Merkle tree, against the published vectors', () => {
     const kept = new Map<string, Hash>();
     const made: StoredNode[] = leaves.flatMap((leaf) => range.append(leaf));
     for (const n of made) kept.set(`${n.level}/${n.index}`, n.hash);
+    // Numbered in the order the appends complete them.
+    expect(made.map(postorderOf)).toEqual(made.map((_, i) => i));
     // Every perfect subtree once: 300 leaves, 150 pairs, 75, 37, 18, 9, 4, 2, 1.
     expect(made).toHaveLength(300 + 150 + 75 + 37 + 18 + 9 + 4 + 2 + 1);
     const reader = (level: number, index: number) => {

@@ -35,6 +35,22 @@ export interface NodeId {
   index: number;
 }
 export type StoredNode = NodeId & { hash: Hash };
+const popcount = (n: number) => {
+  let count = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 2)) count += v % 2;
+  return count;
+};
+
+/**
+ * A perfect subtree's number in the order appends complete them (post-order): the append of leaf i
+ * completes the leaf, then each parent its trailing one bits close. Kept under this number, a log's
+ * subtrees are written at the end of one index, never in the middle of many.
+ */
+export function postorderOf({ level, index }: NodeId): number {
+  const lastLeaf = (index + 1) * 2 ** level - 1;
+  return 2 * lastLeaf - popcount(lastLeaf) + level;
+}
+
 /** The hash of a perfect subtree. */
 export type NodeReader = (level: number, index: number) => Hash;
 

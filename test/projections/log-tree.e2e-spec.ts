@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SQLITE } from '../../src/storage/sqlite/sqlite.providers.js';
 import type { SqliteHandle } from '../../src/storage/sqlite/sqlite.database.js';
 import { rebuildProjections } from '../../src/storage/sqlite/sqlite-rebuild.js';
-import { leafHash, readerOf, rootOf } from '../../src/log/merkle.js';
+import { leafHash, postorderOf, readerOf, rootOf } from '../../src/log/merkle.js';
 import { rootOfRow, type TreeRow } from '../../src/log/log-tree.js';
 import { ManualClock, startApp, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
@@ -68,11 +68,7 @@ describe('the log tree kept by the appends', () => {
   });
 
   const nodes = () =>
-    handle.db
-      .prepare<[], { level: number; idx: number; hash: Buffer }>(
-        'SELECT level, idx, hash FROM log_nodes ORDER BY level, idx',
-      )
-      .all();
+    handle.db.prepare<[], { id: number; hash: Buffer }>('SELECT id, hash FROM log_nodes ORDER BY id').all();
 
   it('keeps every perfect subtree of the events as served, each once', async () => {
     const leaves = await servedLeaves();
@@ -81,7 +77,14 @@ describe('the log tree kept by the appends', () => {
     let expected = 0;
     for (let width = leaves.length; width >= 1; width = Math.floor(width / 2)) expected += width;
     expect(kept).toHaveLength(expected);
-    for (const n of kept) expect(n.hash.equals(independent(n.level, n.idx))).toBe(true);
+    // Numbered in the order the appends complete them: 0, 1, 2, … with no gap.
+    expect(kept.map((n) => n.id)).toEqual(kept.map((_, i) => i));
+    for (let level = 0; 2 ** level <= leaves.length; level++) {
+      for (let index = 0; (index + 1) * 2 ** level <= leaves.length; index++) {
+        const node = kept[postorderOf({ level, index })]!;
+        expect(node.hash.equals(independent(level, index))).toBe(true);
+      }
+    }
   });
 
   it('is the same tree after a rebuild of the read models', async () => {

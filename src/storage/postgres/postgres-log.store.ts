@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { TreeRow } from '../../log/log-tree.js';
 import type { LogStore, StoredCheckpoint } from '../../log/log-store.port.js';
-import type { NodeId } from '../../log/merkle.js';
+import { postorderOf, type NodeId } from '../../log/merkle.js';
 
 /** The PostgreSQL twin of SqliteLogStore. */
 export class PostgresLogStore implements LogStore {
@@ -16,12 +16,12 @@ export class PostgresLogStore implements LogStore {
   }
 
   async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
-    const found = await this.pool.query<{ level: number; idx: string; hash: Buffer }>(
-      `SELECT n.level, n.idx, n.hash FROM log_nodes n
-       JOIN unnest($1::smallint[], $2::bigint[]) AS wanted (level, idx) USING (level, idx)`,
-      [ids.map((n) => n.level), ids.map((n) => n.index)],
+    const keys = new Map(ids.map((id) => [postorderOf(id), `${id.level}/${id.index}`]));
+    const found = await this.pool.query<{ id: string; hash: Buffer }>(
+      'SELECT id, hash FROM log_nodes WHERE id = ANY($1::bigint[])',
+      [[...keys.keys()]],
     );
-    return new Map(found.rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
+    return new Map(found.rows.map((r) => [keys.get(Number(r.id))!, r.hash]));
   }
 
   async eventHashes(from: number, to: number): Promise<string[]> {

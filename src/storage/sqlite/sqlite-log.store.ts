@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { TreeRow } from '../../log/log-tree.js';
 import type { LogStore, StoredCheckpoint } from '../../log/log-store.port.js';
-import type { NodeId } from '../../log/merkle.js';
+import { postorderOf, type NodeId } from '../../log/merkle.js';
 
 export class SqliteLogStore implements LogStore {
   constructor(private readonly db: Database) {}
@@ -12,12 +12,10 @@ export class SqliteLogStore implements LogStore {
 
   async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
-    const get = this.db
-      .prepare<[number, number], Buffer>('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?')
-      .pluck();
-    for (const { level, index } of ids) {
-      const hash = get.get(level, index);
-      if (hash) found.set(`${level}/${index}`, hash);
+    const get = this.db.prepare<[number], Buffer>('SELECT hash FROM log_nodes WHERE id = ?').pluck();
+    for (const id of ids) {
+      const hash = get.get(postorderOf(id));
+      if (hash) found.set(`${id.level}/${id.index}`, hash);
     }
     return found;
   }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { extendTree, type TreeRow } from '../../../log/log-tree.js';
+import { postorderOf } from '../../../log/merkle.js';
 
 /**
  * The PostgreSQL twin of SqliteLogTreeProjection. Appends hold the append lock from position
@@ -37,10 +38,10 @@ export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient
          INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, $1, $2)
          ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks
        )
-       INSERT INTO log_nodes${this.suffix} (level, idx, hash)
-       SELECT * FROM unnest($3::smallint[], $4::bigint[], $5::bytea[])
-       ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash`,
-      [next.size, next.peaks, nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
+       INSERT INTO log_nodes${this.suffix} (id, hash)
+       SELECT * FROM unnest($3::bigint[], $4::bytea[])
+       ON CONFLICT (id) DO UPDATE SET hash = excluded.hash`,
+      [next.size, next.peaks, nodes.map(postorderOf), nodes.map((n) => n.hash)],
     );
   }
 

@@ -2,11 +2,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { extendTree, type TreeRow } from '../../../log/log-tree.js';
+import { postorderOf } from '../../../log/merkle.js';
 
 interface Statements {
   load: Statement<[], TreeRow>;
   save: Statement<[number, string]>;
-  node: Statement<[number, number, Buffer]>;
+  node: Statement<[number, Buffer]>;
   hashes: Statement<[number, number], string>;
 }
 
@@ -24,7 +25,7 @@ export class SqliteLogTreeProjection implements InlineProjection<Database> {
     const s = this.statements(db);
     const { row, nodes } = extendTree(s.load.get(), events, (from, to) => s.hashes.all(from, to));
     s.save.run(row.size, row.peaks);
-    for (const n of nodes) s.node.run(n.level, n.index, n.hash);
+    for (const n of nodes) s.node.run(postorderOf(n), n.hash);
   }
 
   reset(db: Database): void {
@@ -41,9 +42,7 @@ export class SqliteLogTreeProjection implements InlineProjection<Database> {
           `INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, ?, ?)
            ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks`,
         ),
-        node: db.prepare(
-          `INSERT OR REPLACE INTO log_nodes${this.suffix} (level, idx, hash) VALUES (?, ?, ?)`,
-        ),
+        node: db.prepare(`INSERT OR REPLACE INTO log_nodes${this.suffix} (id, hash) VALUES (?, ?)`),
         hashes: db
           .prepare<[number, number], string>(
             'SELECT hash FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
