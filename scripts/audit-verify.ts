@@ -5,8 +5,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { checkExport, firstDisagreement, type ExportedEvent } from '../src/log/log-audit.js';
 import { LOG_STORE, type LogStore } from '../src/log/log-store.port.js';
 import { leafOfEvent } from '../src/log/log-tree.js';
-import { rootOf, type Hash } from '../src/log/merkle.js';
-import { NoteError, openNote, parseCheckpoint, parseVkey, type Checkpoint } from '../src/log/signed-note.js';
+import { CompactRange, rootOf, type Hash } from '../src/log/merkle.js';
+import {
+  NoteError,
+  openNote,
+  parseCheckpoint,
+  parseVkey,
+  type Checkpoint,
+  type Verifier,
+} from '../src/log/signed-note.js';
 
 const USAGE = `Usage: npm run audit:verify [-- --checkpoint <saved note> --key <vkey or file>]
        npm run audit:verify -- --export <export or proof bundle> [--checkpoint <saved note>] [--key <vkey>]
@@ -32,14 +39,63 @@ function openCheckpoint(note: string, key: string): Checkpoint {
   return parseCheckpoint(openNote(read(note), parseVkey(read(key).trim())));
 }
 
-/** The saved checkpoint given on the command line, if any. */
-function savedCheckpoint(argv: readonly string[]): Checkpoint | undefined {
+/** The saved checkpoint given on the command line, if any, and the key that opened it. */
+function savedCheckpoint(argv: readonly string[]): (Checkpoint & { key: Verifier }) | undefined {
   const note = option(argv, '--checkpoint');
   const key = option(argv, '--key');
   if (note === undefined && key === undefined) return undefined;
   if (note === undefined || key === undefined)
     throw new Error(`--checkpoint and --key go together\n\n${USAGE}`);
-  return openCheckpoint(note, key);
+  const read = (value: string) => (existsSync(value) ? readFileSync(value, 'utf8') : value);
+  return { ...openCheckpoint(note, key), key: parseVkey(read(key).trim()) };
+}
+
+/**
+ * The log's own checkpoints, those the trusted key signed, against the events: the first that does
+ * not agree names its first bad position. A checkpoint the key did not sign proves nothing and is
+ * said so. Returns the problems and how many agree.
+ */
+async function ownCheckpoints(
+  leaves: readonly Hash[],
+  key: Verifier,
+  log: LogStore,
+): Promise<{ problems: string[]; agree: number }> {
+  const problems: string[] = [];
+  const range = CompactRange.empty();
+  let agree = 0;
+  for (let after = 0; ;) {
+    const page = await log.checkpoints(after, 1000);
+    for (const stored of page) {
+      let checkpoint: Checkpoint;
+      try {
+        checkpoint = parseCheckpoint(openNote(stored.note, key));
+      } catch (error) {
+        problems.push(
+          `the log's stored checkpoint of ${stored.treeSize} events: ${(error as Error).message}`,
+        );
+        continue;
+      }
+      if (checkpoint.treeSize > leaves.length) {
+        problems.push(
+          `truncated: the log signed a checkpoint of ${checkpoint.treeSize} events and holds ${leaves.length}`,
+        );
+        return { problems, agree };
+      }
+      while (range.treeSize < checkpoint.treeSize) range.append(leaves[range.treeSize]!);
+      if (range.root().equals(checkpoint.rootHash)) {
+        agree++;
+        continue;
+      }
+      const first = await firstDisagreement(leaves.slice(0, checkpoint.treeSize), checkpoint.rootHash, log);
+      problems.push(
+        `the log's own checkpoint of ${checkpoint.treeSize} events (signed with this key) does not agree with ` +
+          `the events${first === undefined ? '' : `: position ${first} was changed after it was signed`}`,
+      );
+      return { problems, agree };
+    }
+    if (page.length < 1000) return { problems, agree };
+    after = page[page.length - 1]!.treeSize;
+  }
 }
 
 interface Bundle {
@@ -114,6 +170,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   let expectedPosition = 1;
   let checked = 0;
+  let ownAgree = 0;
   try {
     for (let after = 0; ;) {
       const page = await store.readAll({ after, limit: 5000, raw: true });
@@ -130,14 +187,16 @@ async function main(): Promise<void> {
           );
         }
         checked++;
-        if (saved && leaves.length < saved.treeSize) leaves.push(leafOfEvent(e.hash));
+        if (saved) leaves.push(leafOfEvent(e.hash));
       }
       if (page.length === 0) break;
       after = page[page.length - 1]!.position;
       if (process.stdout.isTTY) process.stdout.write(`\rchecked ${checked.toLocaleString('en-US')} events`);
     }
-    if (saved && leaves.length === saved.treeSize && !rootOf(leaves).equals(saved.rootHash)) {
-      const first = await firstDisagreement(leaves, saved.rootHash, app.get<LogStore>(LOG_STORE));
+    const log = app.get<LogStore>(LOG_STORE);
+    const prefix = saved ? leaves.slice(0, saved.treeSize) : [];
+    if (saved && prefix.length === saved.treeSize && !rootOf(prefix).equals(saved.rootHash)) {
+      const first = await firstDisagreement(prefix, saved.rootHash, log);
       problems.push(
         first === undefined
           ? `the first ${saved.treeSize} events do not match the saved checkpoint (${saved.origin}): events at ` +
@@ -146,6 +205,11 @@ async function main(): Promise<void> {
           : `position ${first} does not agree with the saved checkpoint (${saved.origin}): the event there was ` +
               'rewritten, removed or moved after the checkpoint was signed',
       );
+    }
+    if (saved) {
+      const own = await ownCheckpoints(leaves, saved.key, log);
+      problems.push(...own.problems);
+      ownAgree = own.agree;
     }
   } finally {
     await app.close();
@@ -165,7 +229,10 @@ async function main(): Promise<void> {
   }
   console.log(
     `Audit passed: ${checked} events across ${chains.size} streams; every hash chain verifies, positions have no gaps` +
-      (saved ? `; the log holds the tree of ${saved.treeSize} events the saved checkpoint signed.` : '.'),
+      (saved
+        ? `; the log holds the tree of ${saved.treeSize} events the saved checkpoint signed, and the ` +
+          `${ownAgree} checkpoint(s) it signed itself agree with its events.`
+        : '.'),
   );
 }
 

@@ -99,6 +99,7 @@ describe('attacks on a stopped store, against a saved checkpoint', () => {
     const withIt = await audit(original, true);
     expect(withIt).toMatchObject({ code: 0 });
     expect(withIt.out).toContain('the saved checkpoint signed');
+    expect(withIt.out).toMatch(/the [1-9]\d* checkpoint\(s\) it signed itself agree/);
   });
 
   it('(a) the newest event deleted and its head set back: chains pass, the checkpoint says truncated', async () => {
@@ -143,6 +144,10 @@ describe('attacks on a stopped store, against a saved checkpoint', () => {
     expect(res.code).toBe(1);
     // usa-jpn-attack holds positions 1-3: its version 2 is position 2.
     expect(res.out).toContain('position 2 does not agree with the saved checkpoint');
+    // The log's own checkpoints, signed with the same key and kept in the file, say the same.
+    expect(res.out).toMatch(
+      /the log's own checkpoint of \d+ events \(signed with this key\) does not agree with the events: position 2/,
+    );
     expect(res.out).not.toContain('position 1 ');
   });
 
