@@ -33,6 +33,8 @@ export interface AppConfig {
   maxConnections: number;
   /** Origins allowed by CORS; empty: CORS off. */
   corsOrigins: string[];
+  /** Where users reach the pages (PUBLIC_URL, e.g. https://ledger.example): links in calendars; else the request's host. */
+  publicUrl?: string;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | PostgresConfig;
@@ -130,7 +132,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^[\x21-\x7e]{1,200}$/.test(logOrigin) || logOrigin.includes('+')) {
     throw new ConfigError('LOG_ORIGIN must be 1 to 200 printable characters, without spaces or "+"');
   }
+  const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(publicUrl)) {
+    throw new ConfigError('PUBLIC_URL must be an http(s) URL without credentials, query or fragment');
+  }
   return {
+    ...(publicUrl ? { publicUrl } : {}),
     port: integer(env, 'PORT', 3000, 0, 65535),
     logSigningKeyFile: env.LOG_SIGNING_KEY_FILE || keyBeside,
     logOrigin,

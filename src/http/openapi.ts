@@ -136,6 +136,14 @@ const OPERATIONS: Record<string, Operation> = {
       'One JSON document for an auditor to keep and check offline with `npm run audit:verify -- --export <bundle> ' +
       "--key <the log's key from a source she trusts>`.",
   },
+  'get /api/milestones.ics': {
+    summary:
+      'Open and due-soon milestones as an iCalendar feed (owner, agreement; the key may be ?access_token=)',
+    description:
+      'RFC 5545 text/calendar: one all-day VEVENT per milestone on the day it is due by, a stable UID, a ' +
+      'reminder 30 days before and the agreement page as URL. Calendar clients send no header: subscribe ' +
+      'with the key as ?access_token= (a viewer key is enough; never logged).',
+  },
   'get /api/agreements/{id}/milestones': {
     summary: "The agreement's milestones (status, limit, cursor)",
     description:

@@ -157,8 +157,10 @@ describe('every /api route answers 401', () => {
     await expectAllRefused({ authorization: 'Bearer tl_nobody_has_this_key_0123456789' });
   });
 
-  it('with the key in ?access_token= (accepted on the live feed only)', async () => {
-    const routes = apiRoutes.filter((r) => !r.url.endsWith('/live'));
+  it('with the key in ?access_token= (accepted only on routes marked so: the live feed, the calendar)', async () => {
+    const marked = [...new Set(apiRoutes.filter((r) => r.access === 'key-or-query-token').map((r) => r.url))];
+    expect(marked.sort()).toEqual(['/api/events/live', '/api/milestones.ics']);
+    const routes = apiRoutes.filter((r) => r.access !== 'key-or-query-token');
     const before = await eventCount();
     for (const route of routes) {
       expect401(route, await send(route, {}, `?access_token=${encodeURIComponent(TEST_ADMIN_KEY)}`));

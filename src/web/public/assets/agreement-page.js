@@ -302,6 +302,11 @@ function renderMilestones(list, note) {
 
 /** The milestones as the server judges them (status, days late): the page judges nothing itself. */
 async function loadMilestones() {
+  // Calendar clients send no header: the subscription carries the key as access_token.
+  const params = new URLSearchParams({ agreement: id });
+  const key = currentKey();
+  if (key) params.set('access_token', key);
+  $('#subscribe').href = `/api/milestones.ics?${params}`;
   const items = await getAll(`/api/agreements/${encodeURIComponent(id)}/milestones?limit=1000`);
   renderMilestones(items);
 }
