@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
 import { AgreementsController } from './http/agreements.controller.js';
 import { CalendarController } from './http/calendar.controller.js';
+import { EventTypesController } from './http/event-types.controller.js';
 import { MilestonesController } from './http/milestones.controller.js';
 import { StatesController } from './http/states.controller.js';
 import { StatsController } from './http/stats.controller.js';
@@ -32,6 +33,7 @@ import { RecordAgreementEventsHandler } from './write/record-agreement-events.ha
     StatesController,
     StatsController,
     CalendarController,
+    EventTypesController,
   ],
   providers: [
     IdempotentWrites,

@@ -136,6 +136,14 @@ const OPERATIONS: Record<string, Operation> = {
       'One JSON document for an auditor to keep and check offline with `npm run audit:verify -- --export <bundle> ' +
       "--key <the log's key from a source she trusts>`.",
   },
+  'get /api/event-types': {
+    summary:
+      'Every event type as a form draws it: fields, kinds, required flags, allowed values and statuses',
+    description:
+      'Read from the zod schemas that validate the events. kind is date (YYYY, YYYY-MM or YYYY-MM-DD), party, ' +
+      'parties, choice, choices, text, long-text, integer, boolean, list or object; allowedIn lists the ' +
+      'statuses in which the event may be recorded (empty for AgreementProposed, which starts an agreement).',
+  },
   'get /api/milestones.ics': {
     summary:
       'Open and due-soon milestones as an iCalendar feed (owner, agreement; the key may be ?access_token=)',

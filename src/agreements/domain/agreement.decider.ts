@@ -10,8 +10,10 @@ import {
   isFinal,
   OPEN_STATUSES,
   settle,
+  STATUSES,
   type Agreement,
   type AgreementState,
+  type AgreementStatus,
   type OpenStatus,
 } from './agreement.state.js';
 
@@ -44,6 +46,16 @@ const ALLOWED_IN: Record<
   SuccessionNotified: ['signed', 'in_force', 'suspended'],
   AgreementTerminated: OPEN_STATUSES,
 };
+
+/**
+ * The statuses in which an event of this type may be recorded. A proposal starts an agreement (none);
+ * a retraction or a link may be recorded on any agreement that exists.
+ */
+export function statusesAllowing(type: AgreementEventType): readonly AgreementStatus[] {
+  if (type === 'AgreementProposed') return [];
+  if (type === 'EventRetracted' || type === 'AgreementLinked') return STATUSES;
+  return ALLOWED_IN[type];
+}
 
 /**
  * Pure: the events a command records, or a named DomainError thrown when it is refused. A retraction
