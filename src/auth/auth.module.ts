@@ -4,9 +4,11 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { Door, FailedAuthLimiter, KeyRateLimiter } from './door.js';
 import { FirstStartAdminKey } from './first-start.js';
+import { SessionController } from './session.controller.js';
 
 @Global()
 @Module({
+  controllers: [SessionController],
   providers: [
     {
       provide: KeyRateLimiter,

@@ -136,6 +136,9 @@ const OPERATIONS: Record<string, Operation> = {
       'One JSON document for an auditor to keep and check offline with `npm run audit:verify -- --export <bundle> ' +
       "--key <the log's key from a source she trusts>`.",
   },
+  'get /api/session': {
+    summary: "The calling key's id, name, role and parties (never the key): what the pages show controls for",
+  },
   'get /api/event-types': {
     summary:
       'Every event type as a form draws it: fields, kinds, required flags, allowed values and statuses',

@@ -2,6 +2,7 @@ import { ApiError, getAll, getJson, getOptional, loadStateNames } from './api.js
 import { $, h, replace } from './dom.js';
 import { eventLabel, formatDate, formatTimestamp, laneOf, partyName, plural, words } from './format.js';
 import { currentKey, startSession } from './session.js';
+import { canRecord, openRecordForm, openRetractForm } from './agreement-recording.js';
 import { canCheckProofs, provenIn, readCheckpoint } from './log-proof.js';
 import { createTimeline } from './timeline-chart.js';
 import { milestoneBadge, partyChips, partyLink, showNotice, statusBadge } from './widgets.js';
@@ -13,6 +14,13 @@ const timeline = createTimeline($('#chart'));
 const known = new Set();
 let allPartiesShown = false;
 let lastPosition = 0;
+/** The agreement as shown (its status and version: what a form sends as If-Match). */
+let current;
+/** Whether the signed-in key may record here: Record event and Retract… appear only then. */
+let writer = false;
+/** Event ids by position, from the stored events: what a retraction names. */
+const eventIds = new Map();
+const recorded = (label) => replace($('#announcer'), `Recorded: ${label}. The page updates as it arrives.`);
 
 // ---------- status ----------
 
@@ -252,6 +260,20 @@ function renderEvents(entries, fresh) {
       h('span', { class: 'summary' }, e.retracted ? h('s', {}, e.summary) : e.summary),
       e.retracted ? h('span', { class: 'retracted' }, `Retracted: ${e.retractionReason}`) : null,
       h('span', { class: 'actor muted' }, e.actor ? `recorded by ${e.actor}` : ''),
+      writer && !e.retracted && e.type !== 'EventRetracted'
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link-button retract',
+              onclick: () => {
+                const eventId = eventIds.get(e.position);
+                if (eventId) openRetractForm(current, e, eventId, { onRecorded: recorded });
+              },
+            },
+            'Retract…',
+          )
+        : null,
     ),
   );
   replace($('#events'), items);
@@ -473,6 +495,9 @@ async function loadAll(fresh = new Set()) {
     getAll(`${base}/timeline?limit=1000`),
     loadStateNames(),
   ]);
+  current = agreement;
+  writer = await canRecord(agreement);
+  $('#record-event').hidden = !writer;
   renderStatus(agreement);
   timeline.show(entries, agreement, fresh);
   renderEvents(entries, fresh);
@@ -485,6 +510,7 @@ async function loadAll(fresh = new Set()) {
       renderMilestones([], `Milestones could not be loaded: ${error.message}`),
     ),
     getAll(`${base}/events?limit=1000`).then((events) => {
+      for (const e of events) eventIds.set(e.position, e.eventId);
       renderAudit(events);
       // Recorded by `npm run demo`: said plainly, so nobody mistakes it for a real record.
       $('#demo-tag').hidden = !events.some((e) => e.metadata?.demo === true);
@@ -583,6 +609,11 @@ function setUpTabs() {
 
 startSession();
 setUpTabs();
+$('#record-event').addEventListener('click', () =>
+  openRecordForm(current, { onRecorded: recorded }).catch((error) =>
+    showNotice($('#notice'), `The form could not be opened: ${error.message}`),
+  ),
+);
 loading = loadAll()
   .then(connectLive)
   .catch((error) => {

@@ -33,6 +33,41 @@ export async function getJson(path, { signal, key } = {}) {
   throw new ApiError(response.status, body);
 }
 
+/**
+ * POST JSON (a write): the answer's body, or an ApiError carrying the problem (its `errors` name the
+ * fields). `ifMatch` sends the version the page shows, so a change made meanwhile is a 412.
+ */
+export async function postJson(path, body, { ifMatch } = {}) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: {
+      ...headers(),
+      'content-type': 'application/json',
+      ...(ifMatch === undefined ? {} : { 'if-match': `"${ifMatch}"` }),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let answer;
+  try {
+    answer = text ? JSON.parse(text) : undefined;
+  } catch {
+    answer = undefined;
+  }
+  if (response.ok) return answer;
+  if (response.status === 401) requireSignIn(answer?.detail);
+  throw new ApiError(response.status, answer);
+}
+
+/** Who the saved key is ({ name, role, parties }), or undefined when none is saved or it is refused. */
+export async function currentSession() {
+  try {
+    return await getJson('/api/session');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every item of a paged list, following nextCursor. */
 export async function getAll(path, { signal, maxPages = 50 } = {}) {
   const items = [];

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { recordDemo } from '../../scripts/record-demo.js';
+import { API_KEY_STORE, type ApiKeyStore } from '../../src/auth/api-key.js';
+import { EVENT_STORE } from '../../src/event-store/event-store.port.js';
+import { startApp, type RunningApp } from '../support/app.js';
+import { api } from '../support/http.js';
+
+/**
+ * Recording from the pages (issue 19, part 1) in real Chromium, on a desktop and at 375 px: a recorder
+ * signs in from a first-start kind of link, records an ExerciseHeld through the form drawn from
+ * GET /api/event-types and sees it on the timeline without a reload; a stale form gets the 412 and
+ * keeps its input; a field error shows beside its field; a viewer sees no Record button; a retraction
+ * leaves the status and stays in the audit tab.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
+const describeInBrowser = haveChromium || inCi ? describe : describe.skip;
+const NAVIGATIONS = "performance.getEntriesByType('navigation').length";
+const SIDEWAYS = 'document.documentElement.scrollWidth - window.innerWidth';
+const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
+
+describeInBrowser('recording from the pages, in Chromium', () => {
+  let app: RunningApp;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let recorderKey: string;
+  let viewerKey: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    app = await startApp();
+    await recordDemo(app.app.get(CommandBus), app.app.get(EVENT_STORE));
+    const keys = app.app.get<ApiKeyStore>(API_KEY_STORE);
+    recorderKey = (await keys.create({ name: 'Tokyo desk', role: 'recorder', parties: ['JPN'] })).key;
+    viewerKey = (await keys.create({ name: 'Analyst', role: 'viewer', parties: [] })).key;
+    profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await app?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function openForm() {
+    await page.locator('#record-event').click();
+    await page.locator('dialog.form-dialog #event-type').waitFor();
+  }
+
+  async function fillExercise(name: string) {
+    await page.locator('#event-type').selectOption({ label: 'Exercise held' });
+    const form = page.locator('dialog.form-dialog');
+    await form.getByLabel('Name', { exact: true }).fill(name);
+    await form.getByLabel('Occurred on').fill('2024-11-04');
+    await form.getByLabel('Started on').fill('2024-11-04');
+    await form.getByLabel('Participants').selectOption(['USA', 'JPN']);
+  }
+
+  it('a recorder records an ExerciseHeld through the form and sees it on the timeline without a reload', async () => {
+    await page.goto(`${app.url}/agreements/usa-jpn-1960#key=${recorderKey}`);
+    await page.locator('#events li').first().waitFor();
+    await page.locator('#live[data-state="live"]').waitFor();
+    const navigations = await page.evaluate<number>(NAVIGATIONS);
+    await openForm();
+    const offered = await page.locator('#event-type option').allTextContents();
+    expect(offered).toContain('Exercise held');
+    expect(offered).not.toContain('Signed'); // in force: no more signatures
+    await fillExercise('Silent Shark 24');
+    await page.screenshot({ path: join(SCREENSHOTS, 'record-form-desktop.png'), fullPage: true });
+    await page.locator('dialog.form-dialog button[type="submit"]', { hasText: 'Record' }).click();
+    await page.locator('#events li', { hasText: 'Silent Shark 24' }).waitFor({ timeout: 3000 });
+    await page.locator('dialog.form-dialog').waitFor({ state: 'detached' });
+    expect(await page.evaluate<number>(NAVIGATIONS)).toBe(navigations);
+    const stored = (await api(app.url).get('/api/agreements/usa-jpn-1960/events?limit=1000')).body.items;
+    expect(stored.at(-1)).toMatchObject({ type: 'ExerciseHeld', actor: 'Tokyo desk' });
+  });
+
+  it('shows a field error from the problem beside its field, and keeps the input', async () => {
+    await openForm();
+    await fillExercise('Orient Shield');
+    await page.locator('dialog.form-dialog').getByLabel('Ended on').fill('2024-10-01'); // before it started
+    await page.locator('dialog.form-dialog button[type="submit"]').click();
+    const error = page.locator('.form-field[data-field="endedOn"] .field-error');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('must not be before startedOn');
+    await expect(
+      page.locator('dialog.form-dialog').getByLabel('Name', { exact: true }).inputValue(),
+    ).resolves.toBe('Orient Shield');
+    await page.locator('dialog.form-dialog button', { hasText: 'Cancel' }).click();
+  });
+
+  it('a stale form gets "changed since you opened it", with what changed, and keeps its input', async () => {
+    await openForm();
+    await fillExercise('Resolute Dragon');
+    // Someone else records meanwhile.
+    const other = await api(app.url).post('/api/agreements/usa-jpn-1960/events', {
+      type: 'ConsultationHeld',
+      occurredOn: '2024-11-05',
+      data: { level: 'ministerial', topics: ['2+2'] },
+    });
+    expect(other.status).toBe(201);
+    await page.locator('dialog.form-dialog button[type="submit"]').click();
+    const message = page.locator('dialog.form-dialog .form-error');
+    await message.filter({ hasText: 'changed since you opened it' }).waitFor();
+    await expect(message.textContent()).resolves.toContain('Consultation');
+    await expect(
+      page.locator('dialog.form-dialog').getByLabel('Name', { exact: true }).inputValue(),
+    ).resolves.toBe('Resolute Dragon');
+    // Checked, and sent again: now on the version it has seen.
+    await page.locator('dialog.form-dialog button[type="submit"]').click();
+    await page.locator('#events li', { hasText: 'Resolute Dragon' }).waitFor({ timeout: 3000 });
+  });
+
+  it('a retraction through the page leaves the status and stays in the audit tab', async () => {
+    const item = page.locator('#events li', { hasText: 'Silent Shark 24' });
+    await item.locator('button', { hasText: 'Retract…' }).click();
+    const form = page.locator('dialog.form-dialog');
+    await form.locator('button[type="submit"]').click();
+    await form.locator('.form-field[data-field="reason"] .field-error').waitFor(); // a reason is required
+    await form.getByLabel('Reason').fill('Entered on the wrong agreement');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('#events li.is-retracted', { hasText: 'Silent Shark 24' }).waitFor({ timeout: 3000 });
+    const status = (await api(app.url).get('/api/agreements/usa-jpn-1960')).body;
+    expect(JSON.stringify(status)).not.toContain('Silent Shark 24');
+    await page.locator('#tab-audit').click();
+    await expect(page.locator('#audit tbody').textContent()).resolves.toContain('Exercise');
+    const stored = (await api(app.url).get('/api/agreements/usa-jpn-1960/events?limit=1000')).body.items;
+    expect(stored.some((e: any) => e.type === 'ExerciseHeld' && e.data.name === 'Silent Shark 24')).toBe(true);
+    expect(stored.at(-1)).toMatchObject({
+      type: 'EventRetracted',
+      data: { reason: 'Entered on the wrong agreement' },
+    });
+  });
+
+  it('works at 375 px without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${app.url}/agreements/usa-jpn-1960`);
+    await page.locator('#events li').first().waitFor();
+    await openForm();
+    await fillExercise('Narrow screen');
+    expect(await page.evaluate<number>(SIDEWAYS)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'record-form-375.png'), fullPage: true });
+    await page.locator('dialog.form-dialog button', { hasText: 'Cancel' }).click();
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('a viewer sees no Record button and no Retract', async () => {
+    await page.goto(`${app.url}/#key=${viewerKey}`);
+    await page.locator('#agreements tbody tr').first().waitFor();
+    await page.goto(`${app.url}/agreements/usa-jpn-1960`);
+    await page.locator('#events li').first().waitFor();
+    await page.locator('#live[data-state="live"]').waitFor();
+    await expect(page.locator('#record-event').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#events button', { hasText: 'Retract' }).count()).resolves.toBe(0);
+  });
+
+  it('raised no script error', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
