@@ -141,7 +141,9 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await page.locator('#tab-audit').click();
     await expect(page.locator('#audit tbody').textContent()).resolves.toContain('Exercise');
     const stored = (await api(app.url).get('/api/agreements/usa-jpn-1960/events?limit=1000')).body.items;
-    expect(stored.some((e: any) => e.type === 'ExerciseHeld' && e.data.name === 'Silent Shark 24')).toBe(true);
+    expect(stored.some((e: any) => e.type === 'ExerciseHeld' && e.data.name === 'Silent Shark 24')).toBe(
+      true,
+    );
     expect(stored.at(-1)).toMatchObject({
       type: 'EventRetracted',
       data: { reason: 'Entered on the wrong agreement' },
