@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -162,8 +162,65 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('proposes an agreement from the list and lands on its page', async () => {
+    await page.goto(`${app.url}/`);
+    await page.locator('#agreements tbody tr').first().waitFor();
+    await page.locator('#propose').click();
+    const form = page.locator('dialog.form-dialog');
+    await form.getByLabel(/^Id\b/).fill('jpn-usa-hyperlink');
+    await form.getByLabel('Title', { exact: true }).fill('=HYPERLINK("x")');
+    await form.getByLabel('Parties', { exact: true }).selectOption(['JPN', 'USA']);
+    await form.getByLabel('Provisions').selectOption(['consultation']);
+    await form.getByLabel('Occurred on').fill('2024-03');
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/agreements\/jpn-usa-hyperlink$/);
+    await page.locator('#title', { hasText: '=HYPERLINK("x")' }).waitFor();
+    const stored = (await api(app.url).get('/api/agreements/jpn-usa-hyperlink')).body;
+    expect(stored).toMatchObject({ status: 'proposed', parties: ['JPN', 'USA'], proposedOn: '2024-03' });
+  });
+
+  it('downloads the CSV of a filtered list: the rows the API gives, a formula neutralised, filters in the name', async () => {
+    await page.goto(`${app.url}/?party=JPN`);
+    await page.locator('#agreements tbody tr').first().waitFor();
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+    expect(file.suggestedFilename()).toBe('agreements-party-JPN.csv');
+    const dir = mkdtempSync(join(tmpdir(), 'csv-'));
+    try {
+      const path = join(dir, 'list.csv');
+      await file.saveAs(path);
+      const text = readFileSync(path, 'utf8');
+      const lines = text.trimEnd().split('\r\n');
+      expect(lines[0]).toBe('Agreement,Id,Parties,Status,Signed,Last event');
+      const expected = (await api(app.url).get('/api/agreements?party=JPN&limit=1000')).body.items;
+      expect(lines).toHaveLength(expected.length + 1);
+      const ids = lines.slice(1).map((l) => /,([a-z0-9-]+),/.exec(l)?.[1]);
+      expect(ids.sort()).toEqual(expected.map((a: any) => a.id).sort());
+      expect(text).toContain(`"'=HYPERLINK(""x"")",jpn-usa-hyperlink,`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sorts the list by a column, says so to assistive technology, and prints without controls', async () => {
+    await page.goto(`${app.url}/`);
+    await page.locator('#agreements tbody tr').first().waitFor();
+    await page.locator('th[data-sort="signedOn"] button').click();
+    await expect(page.locator('th[data-sort="signedOn"]').getAttribute('aria-sort')).resolves.toBe(
+      'ascending',
+    );
+    const signed = await page
+      .locator('#agreements tbody tr td:nth-child(4) time')
+      .evaluateAll((times) => times.map((t) => t.getAttribute('datetime') ?? ''));
+    expect(signed).toEqual([...signed].sort());
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('#download-csv').isVisible()).resolves.toBe(false);
+    await expect(page.locator('.site-header').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#agreements').isVisible()).resolves.toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   it('a viewer sees no Record button and no Retract', async () => {
-    await page.goto(`${app.url}/#key=${viewerKey}`);
+    await page.goto(`${app.url}/?as=viewer#key=${viewerKey}`);
     await page.locator('#agreements tbody tr').first().waitFor();
     await page.goto(`${app.url}/agreements/usa-jpn-1960`);
     await page.locator('#events li').first().waitFor();

@@ -216,3 +216,75 @@ export function openRetractForm(agreement, event, eventId, { onRecorded }) {
   });
   dialog.showModal();
 }
+
+/** Propose agreement (on the list): the proposal's fields from GET /api/event-types, then its page. */
+export async function openProposeForm(signedIn) {
+  types ??= (await getJson('/api/event-types')).items;
+  const proposal = types.find((t) => t.type === 'AgreementProposed');
+  const stateList = await registry();
+  const idField = fieldsFor(
+    [
+      {
+        name: 'id',
+        label: 'Id (optional: made from the parties when left empty)',
+        kind: 'text',
+        required: false,
+        maxLength: 64,
+      },
+    ],
+    [],
+  );
+  const when = occurredOnField();
+  const fields = fieldsFor(proposal.fields, stateList);
+  const general = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit' }, 'Propose');
+  const form = h(
+    'form',
+    { class: 'record-form', novalidate: true },
+    h('h2', { id: 'propose-title' }, 'Propose an agreement'),
+    signedIn?.role === 'recorder'
+      ? h(
+          'p',
+          { class: 'hint' },
+          `As a recorder for ${signedIn.parties.join(', ')}: one of them must be a party.`,
+        )
+      : '',
+    idField.elements,
+    h(
+      'p',
+      { class: 'hint' },
+      'Lowercase letters, digits and dashes; left empty, one is made from the parties.',
+    ),
+    fields.elements,
+    when.elements,
+    general,
+    h(
+      'div',
+      { class: 'actions' },
+      submit,
+      h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'),
+    ),
+  );
+  const dialog = dialogWith('propose-title', form);
+  const both = {
+    showErrors: (errors) => when.showErrors(idField.showErrors(errors)),
+    focusFirstError: () => {},
+  };
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    general.hidden = true;
+    try {
+      const body = { ...idField.read(), ...fields.read(), ...when.read() };
+      const created = await postJson('/api/agreements', body);
+      location.href = `/agreements/${encodeURIComponent(created.id)}`;
+    } catch (error) {
+      if (error?.field) fields.showErrors([error]);
+      else await showRefusal(error, { fields, when: both, general, agreementId: '', version: 0 });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  dialog.showModal();
+  form.querySelector('input, select, textarea')?.focus();
+}

@@ -1,4 +1,6 @@
-import { acceptedProvisions, ApiError, getJson, loadStateNames } from './api.js';
+import { acceptedProvisions, ApiError, currentSession, getJson, loadStateNames } from './api.js';
+import { openProposeForm } from './agreement-recording.js';
+import { csvOf, download, fileNameOf } from './csv-download.js';
 import { $, h, replace } from './dom.js';
 import { formatDate, plural, STATUS_LABELS, words } from './format.js';
 import { partyChips, showNotice, statusBadge } from './widgets.js';
@@ -6,7 +8,7 @@ import { startSession } from './session.js';
 
 /** The agreements list: filters live in the address (?party=USA&status=in_force), so a filtered list can be shared. */
 
-const FILTERS = ['q', 'party', 'status', 'provision'];
+const FILTERS = ['q', 'party', 'status', 'provision', 'activeOn', 'source'];
 const PAGE_SIZE = 50;
 
 const form = $('#filters');
@@ -14,6 +16,9 @@ const rows = $('#agreements tbody');
 const more = $('#more');
 let nextCursor;
 let loading;
+/** The agreements shown, in the order shown: what the CSV holds and the sort orders. */
+let shown = [];
+let sortBy;
 
 async function fillSelects() {
   const status = $('#f-status');
@@ -97,8 +102,9 @@ async function load({ append = false } = {}) {
       getJson(`/api/agreements?${params}`, { signal: controller.signal }),
       loadStateNames(),
     ]);
-    if (!append) rows.replaceChildren();
-    rows.append(...page.items.map(row));
+    if (!append) shown = [];
+    shown.push(...page.items);
+    renderRows();
     nextCursor = page.nextCursor;
     more.hidden = !nextCursor;
     const total = page.total ?? rows.children.length;
@@ -124,6 +130,46 @@ async function load({ append = false } = {}) {
   } finally {
     $('#agreements').removeAttribute('aria-busy');
   }
+}
+
+const SORT_VALUES = {
+  title: (a) => a.title.toLowerCase(),
+  parties: (a) => a.parties.join(' '),
+  status: (a) => a.status,
+  signedOn: (a) => a.signedOn ?? '',
+  lastEventOn: (a) => a.lastEventOn ?? '',
+};
+
+function renderRows() {
+  const list = [...shown];
+  if (sortBy) {
+    const value = SORT_VALUES[sortBy.key];
+    list.sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0) * sortBy.direction);
+  }
+  rows.replaceChildren(...list.map(row));
+  for (const th of document.querySelectorAll('#agreements th[data-sort]')) {
+    const active = sortBy?.key === th.dataset.sort;
+    if (active) th.setAttribute('aria-sort', sortBy.direction > 0 ? 'ascending' : 'descending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+/** The rows as shown (sorted as shown), every page of the filter loaded first. */
+async function downloadCsv() {
+  while (nextCursor) await load({ append: true });
+  const order = [...rows.children].map((tr) => tr.dataset.id);
+  const byId = new Map(shown.map((a) => [a.id, a]));
+  const data = order.map((id) => byId.get(id)).filter(Boolean);
+  const header = ['Agreement', 'Id', 'Parties', 'Status', 'Signed', 'Last event'];
+  const cells = data.map((a) => [
+    a.title,
+    a.id,
+    a.parties.join(' '),
+    a.status,
+    a.signedOn ?? '',
+    a.lastEventOn ?? '',
+  ]);
+  download(fileNameOf('agreements', currentFilters()), csvOf(header, cells));
 }
 
 function apply() {
@@ -153,6 +199,26 @@ form.elements.party.addEventListener('input', (event) => {
 });
 form.addEventListener('reset', () => setTimeout(apply));
 more.addEventListener('click', () => load({ append: true }));
+$('#download-csv').addEventListener('click', () =>
+  downloadCsv().catch((error) => showNotice($('#notice'), `The CSV could not be made: ${error.message}`)),
+);
+$('#print').addEventListener('click', () => window.print());
+for (const th of document.querySelectorAll('#agreements th[data-sort]')) {
+  th.querySelector('button').addEventListener('click', () => {
+    const key = th.dataset.sort;
+    sortBy = { key, direction: sortBy?.key === key ? -sortBy.direction : 1 };
+    renderRows();
+  });
+}
+void currentSession().then((session) => {
+  const button = $('#propose');
+  button.hidden = !(session && (session.role === 'admin' || session.role === 'recorder'));
+  button.addEventListener('click', () =>
+    openProposeForm(session).catch((error) =>
+      showNotice($('#notice'), `The form could not be opened: ${error.message}`),
+    ),
+  );
+});
 window.addEventListener('popstate', () => {
   filtersFromAddress();
   void load();
