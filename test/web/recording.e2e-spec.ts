@@ -229,6 +229,72 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await expect(page.locator('#events button', { hasText: 'Retract' }).count()).resolves.toBe(0);
   });
 
+  it('scrolls no page sideways at 375 px, on any tab', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    const wide: string[] = [];
+    const check = async (what: string) => {
+      const overflow = await page.evaluate<number>(SIDEWAYS);
+      if (overflow > 0) {
+        const culprits = await page.evaluate<string[]>(
+          `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && e.getClientRects().length).slice(0, 6).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
+        );
+        wide.push(`${what}: ${overflow} px too wide (${culprits.join('; ')})`);
+      }
+    };
+    await page.goto(`${app.url}/`);
+    await page.locator('#agreements tbody tr').first().waitFor();
+    await check('/');
+    await page.goto(`${app.url}/agreements/usa-jpn-1960`);
+    await page.locator('#events li').first().waitFor();
+    for (const tab of ['timeline', 'milestones', 'audit']) {
+      await page.locator(`#tab-${tab}`).click();
+      await page.waitForTimeout(200);
+      await check(`/agreements/usa-jpn-1960#${tab}`);
+    }
+    for (const party of ['USA', 'JPN']) {
+      await page.goto(`${app.url}/parties/${party}`);
+      await page.locator('h1').filter({ hasNotText: 'Loading' }).waitFor();
+      await page.waitForTimeout(300);
+      await check(`/parties/${party}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(wide).toEqual([]);
+  });
+
+  it('says how late in years, hides empty lanes, and does not promise live events on an ended agreement', async () => {
+    await page.goto(`${app.url}/agreements/usa-jpn-1960#milestones`);
+    const futenma = page.locator('#milestones tbody tr', { hasText: 'Futenma' });
+    await futenma.waitFor();
+    await expect(futenma.textContent()).resolves.toMatch(/\d+ years late/);
+    const http = api(app.url);
+    expect(
+      (
+        await http.post('/api/agreements', {
+          id: 'ended-test',
+          title: 'An agreement that ended',
+          parties: ['USA', 'JPN'],
+          provisions: ['consultation'],
+          occurredOn: '2001-01-01',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await http.post('/api/agreements/ended-test/events', {
+          type: 'AgreementTerminated',
+          occurredOn: '2002-01-01',
+          data: { reason: 'mutual_consent' },
+        })
+      ).status,
+    ).toBe(201);
+    await page.goto(`${app.url}/agreements/ended-test`);
+    await page.locator('#live[data-state="live"]').waitFor();
+    await expect(page.locator('#live-text').textContent()).resolves.not.toContain('new events appear');
+    await expect(page.locator('#live-text').textContent()).resolves.toContain('has ended');
+    // Only the lifecycle lane: it has no exercise, review, amendment or milestone.
+    await expect(page.locator('#chart .lane-label').allTextContents()).resolves.toEqual(['Lifecycle']);
+  });
+
   it('raised no script error', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -1,6 +1,15 @@
 import { ApiError, getAll, getJson, getOptional, loadStateNames } from './api.js';
 import { $, h, replace } from './dom.js';
-import { eventLabel, formatDate, formatTimestamp, laneOf, partyName, plural, words } from './format.js';
+import {
+  eventLabel,
+  formatDate,
+  formatTimestamp,
+  lateness,
+  laneOf,
+  partyName,
+  plural,
+  words,
+} from './format.js';
 import { currentKey, startSession } from './session.js';
 import { canRecord, openRecordForm, openRetractForm } from './agreement-recording.js';
 import { canCheckProofs, provenIn, readCheckpoint } from './log-proof.js';
@@ -303,7 +312,13 @@ function renderMilestones(list, note) {
           'td',
           {},
           milestoneBadge(m.status),
-          m.daysLate ? h('span', { class: 'muted' }, ` ${plural(m.daysLate, 'day')} late`) : '',
+          m.daysLate
+            ? h(
+                'span',
+                { class: 'muted', title: `${plural(m.daysLate, 'day')} late` },
+                ` ${lateness(m.daysLate)} late`,
+              )
+            : '',
         ),
         h('td', {}, m.metOn ? date(m.metOn) : '—'),
       ),
@@ -553,7 +568,14 @@ function connectLive() {
   const key = currentKey();
   if (key) params.set('access_token', key);
   source = new EventSource(`/api/events/live?${params}`);
-  source.addEventListener('open', () => setLive('live', 'Live: new events appear as they are recorded'));
+  source.addEventListener('open', () =>
+    setLive(
+      'live',
+      ['withdrawn', 'terminated'].includes(current?.status)
+        ? 'This agreement has ended: corrections still appear here as they are recorded'
+        : 'Live: new events appear as they are recorded',
+    ),
+  );
   source.addEventListener('message', (message) => {
     const event = JSON.parse(message.data);
     if (known.has(event.position)) return;

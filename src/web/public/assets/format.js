@@ -93,7 +93,7 @@ export const EVENT_LABELS = {
 
 export const eventLabel = (type) => EVENT_LABELS[type] ?? type.replace(/([a-z])([A-Z])/g, '$1 $2');
 
-/** The timeline's lanes, one per kind of event; the last shows only when it has events. */
+/** The timeline's lanes, one per kind of event; all but the lifecycle show only when they have events. */
 export const LANES = [
   {
     id: 'lifecycle',
@@ -113,14 +113,15 @@ export const LANES = [
       'AgreementTerminated',
     ],
   },
-  { id: 'exercises', label: 'Exercises', short: 'Exercises', types: ['ExerciseHeld'] },
+  { id: 'exercises', label: 'Exercises', short: 'Exercises', types: ['ExerciseHeld'], optional: true },
   {
     id: 'reviews',
     label: 'Reviews & consultations',
     short: 'Reviews',
     types: ['ReviewConducted', 'ConsultationHeld'],
+    optional: true,
   },
-  { id: 'amendments', label: 'Amendments', short: 'Amend.', types: ['AgreementAmended'] },
+  { id: 'amendments', label: 'Amendments', short: 'Amend.', types: ['AgreementAmended'], optional: true },
   {
     id: 'party-actions',
     label: 'Reservations & declarations',
@@ -140,6 +141,7 @@ export const LANES = [
     label: 'Milestones',
     short: 'Milestones',
     types: ['MilestoneCommitted', 'MilestoneMet'],
+    optional: true,
   },
   {
     id: 'contributions',
@@ -169,4 +171,11 @@ export const partyName = (code) => STATE_NAMES.get(code);
 
 export function plural(count, one, many = `${one}s`) {
   return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
+}
+
+/** How late, in the unit a reader thinks in: "12 days", "5 months", "55 years". */
+export function lateness(days) {
+  if (days < 60) return plural(days, 'day');
+  if (days < 730) return plural(Math.floor(days / 30.44), 'month');
+  return plural(Math.floor(days / 365.25), 'year');
 }
