@@ -21,6 +21,7 @@ export function publicDir(): string {
 /** Pages whose path carries an id: the page reads it from location.pathname. */
 const PAGES: Record<string, string> = {
   '/agreements/:id': 'agreement.html',
+  '/agreements/:id/audit-report': 'audit-report.html',
   '/parties/:code': 'party.html',
 };
 

@@ -295,6 +295,28 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await expect(page.locator('#chart .lane-label').allTextContents()).resolves.toEqual(['Lifecycle']);
   });
 
+  it('makes an audit report per agreement: every event with actor, time and hash, the checks and the checkpoint', async () => {
+    await page.goto(`${app.url}/agreements/usa-jpn-1960/audit-report`);
+    await page.locator('#log-proof.verify-ok').waitFor();
+    await expect(page.locator('#chain').textContent()).resolves.toContain('Hash chain verified');
+    const stored = (await api(app.url).get('/api/agreements/usa-jpn-1960/events?limit=1000')).body.items;
+    const rows = page.locator('#report tbody tr');
+    await expect(rows.count()).resolves.toBe(stored.length);
+    await expect(page.locator('#report code.hash').allTextContents()).resolves.toEqual(
+      stored.map((e: any) => e.hash),
+    );
+    await expect(page.locator('#report tbody').textContent()).resolves.toContain('Tokyo desk');
+    const checkpoint = await page.locator('#checkpoint').textContent();
+    expect(checkpoint).toMatch(/^treaty-ledger\/\S+\n\d+\n[A-Za-z0-9+/=]{44}\n\n— /);
+    await page.screenshot({ path: join(SCREENSHOTS, 'audit-report-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate<number>(SIDEWAYS)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('#print').isVisible()).resolves.toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   it('raised no script error', () => {
     expect(pageErrors).toEqual([]);
   });

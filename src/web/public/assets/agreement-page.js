@@ -631,6 +631,7 @@ function setUpTabs() {
 
 startSession();
 setUpTabs();
+$('#audit-report-link').href = `/agreements/${encodeURIComponent(id)}/audit-report`;
 $('#record-event').addEventListener('click', () =>
   openRecordForm(current, { onRecorded: recorded }).catch((error) =>
     showNotice($('#notice'), `The form could not be opened: ${error.message}`),
