@@ -104,7 +104,7 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'The RFC 9162 consistency proof between the trees of two sizes',
   },
   'get /api/stats/agreements': {
-    summary: 'Agreements signed, or in force, per year (groupBy=year, measure, party, provision)',
+    summary: 'Agreements signed, or in force, per year (groupBy=year, measure, party, provision, source)',
     description:
       'measure=signed counts the agreements signed each year (the year of the last signature, at whatever ' +
       'precision it is known); measure=in_force those in force at some time in the year, from the year of entry ' +

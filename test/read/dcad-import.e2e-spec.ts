@@ -146,6 +146,12 @@ describe('npm run import:dcad on a cut of the real file', () => {
     ).body;
     expect(filtered.items.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(usaTrex.length);
     expect((await http.get('/api/stats/agreements?measure=weekly')).status).toBe(400);
+    // By source: every row is DCAD's, none ATOP's.
+    const dcad = (await http.get('/api/stats/agreements?measure=signed&source=dcad')).body;
+    expect(dcad.items).toEqual(res.body.items);
+    expect(dcad.source).toBe('dcad');
+    expect((await http.get('/api/stats/agreements?measure=signed&source=atop')).body.items).toEqual([]);
+    expect((await http.get('/api/stats/agreements?source=cow')).status).toBe(400);
   });
 
   it('GET /api/parties/USA counts its agreements by provision and by source, and its partners by provision', async () => {

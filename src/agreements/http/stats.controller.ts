@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../http/zod-validation.js';
 import { partyCode, provision } from '../domain/agreement.values.js';
 import { GetAgreementStats } from '../read/agreement.queries.js';
-import { STAT_MEASURES } from '../read/status/status.reader.js';
+import { AGREEMENT_SOURCES, STAT_MEASURES } from '../read/status/status.reader.js';
 
 const statsQuery = z.strictObject({
   groupBy: z.enum(['year'], { message: 'must be year' }).default('year'),
   measure: z.enum(STAT_MEASURES, { message: `must be one of ${STAT_MEASURES.join(', ')}` }).default('signed'),
   party: partyCode.optional(),
   provision: provision.optional(),
+  source: z.enum(AGREEMENT_SOURCES, { message: `must be one of ${AGREEMENT_SOURCES.join(', ')}` }).optional(),
 });
 
 @Controller('api/stats')
@@ -25,8 +26,12 @@ export class StatsController {
    */
   @Get('agreements')
   async agreements(@Query() query: unknown) {
-    const { groupBy, measure, party, provision: p } = parseOrThrow(statsQuery, query);
-    const filter = { ...(party ? { party } : {}), ...(p ? { provision: p } : {}) };
+    const { groupBy, measure, party, provision: p, source } = parseOrThrow(statsQuery, query);
+    const filter = {
+      ...(party ? { party } : {}),
+      ...(p ? { provision: p } : {}),
+      ...(source ? { source } : {}),
+    };
     const items = await this.queries.execute(new GetAgreementStats(measure, filter));
     return { groupBy, measure, ...filter, items };
   }

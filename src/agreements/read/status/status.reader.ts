@@ -96,6 +96,8 @@ export type StatMeasure = (typeof STAT_MEASURES)[number];
 export interface StatFilter {
   party?: string;
   provision?: string;
+  /** Imported from this source (its references carry the source's series). */
+  source?: AgreementSource;
 }
 export interface YearCount {
   year: number;

@@ -54,6 +54,12 @@ export class PostgresStatusReader implements StatusReader {
       where.push(`s.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ${param(filter.party)})`);
     }
     if (filter.provision) where.push(`(s.state::jsonb -> 'provisions') ? ${param(filter.provision)}`);
+    if (filter.source) {
+      where.push(
+        `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(s.state::jsonb -> 'references', '[]'::jsonb)) r
+                 WHERE r ->> 'series' = ${param(SOURCE_SERIES[filter.source])})`,
+      );
+    }
     const grouped = async (column: string, also = '') =>
       (
         await rows<{ year: number; count: string }>(

@@ -57,6 +57,12 @@ export class SqliteStatusReader implements StatusReader {
       where.push("EXISTS (SELECT 1 FROM json_each(s.state, '$.provisions') WHERE value = ?)");
       params.push(filter.provision);
     }
+    if (filter.source) {
+      where.push(
+        "EXISTS (SELECT 1 FROM json_each(s.state, '$.references') WHERE json_extract(value, '$.series') = ?)",
+      );
+      params.push(SOURCE_SERIES[filter.source]);
+    }
     const grouped = (column: string, also = '') =>
       this.db
         .prepare<unknown[], YearCount>(
