@@ -23,6 +23,7 @@ const PAGES: Record<string, string> = {
   '/agreements/:id': 'agreement.html',
   '/agreements/:id/audit-report': 'audit-report.html',
   '/parties/:code': 'party.html',
+  '/insights': 'insights.html',
 };
 
 /**

@@ -317,6 +317,50 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await page.emulateMedia({ media: 'screen' });
   });
 
+  it('/insights draws agreements per year from the stats endpoint, reachable by keyboard, with the same numbers in a table', async () => {
+    const started = Date.now();
+    await page.goto(`${app.url}/insights?measure=signed`);
+    await page.locator('#chart svg .year').first().waitFor();
+    expect(Date.now() - started).toBeLessThan(5000);
+    const stats = (await api(app.url).get('/api/stats/agreements?groupBy=year&measure=signed')).body.items;
+    const drawn = await page
+      .locator('#chart svg .year')
+      .evaluateAll((groups) =>
+        groups.map((g) => [Number(g.getAttribute('data-year')), Number(g.getAttribute('data-total'))]),
+      );
+    for (const { year, count } of stats) expect(drawn).toContainEqual([year, count]);
+    expect(drawn.reduce((n, [, c]) => n + c, 0)).toBe(stats.reduce((n: number, r: any) => n + r.count, 0));
+    const table = await page
+      .locator('#numbers tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          Number(r.getAttribute('data-year')),
+          Number(r.querySelector('.total')?.textContent),
+        ]),
+      );
+    expect(table).toEqual(drawn);
+    // The keyboard reaches each year; its label says the numbers.
+    await page.locator('#chart svg .year').first().focus();
+    await expect(page.locator('#chart svg .year').first().getAttribute('aria-label')).resolves.toMatch(
+      /^\d{4}: \d+/,
+    );
+    // Stacked by source, in force, filtered by party.
+    await page.locator('#c-measure').selectOption('in_force');
+    await page.locator('#c-stack').selectOption('source');
+    await page.waitForURL(/stack=source/);
+    await page.locator('#legend li').first().waitFor();
+    const inForce = (await api(app.url).get('/api/stats/agreements?measure=in_force')).body.items;
+    const last = inForce.at(-1);
+    await expect(
+      page.locator(`#numbers tbody tr[data-year="${last.year}"] .total`).textContent(),
+    ).resolves.toBe(String(last.count));
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate<number>(SIDEWAYS)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'insights-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'insights-desktop.png'), fullPage: true });
+  });
+
   it('raised no script error', () => {
     expect(pageErrors).toEqual([]);
   });
