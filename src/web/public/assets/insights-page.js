@@ -167,9 +167,10 @@ function draw(series, measureLabel) {
     }),
   );
   replace($('#chart'), svg);
+  const stacked = series.some((s$) => s$.key !== 'all');
   replace(
     $('#legend'),
-    series.length > 1
+    stacked
       ? series.map((s$, k) =>
           h(
             'li',
