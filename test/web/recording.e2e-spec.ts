@@ -361,6 +361,37 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'insights-desktop.png'), fullPage: true });
   });
 
+  it("a party's network on a date shows exactly the partners of the agreements the API lists in force that day; a lifeline per agreement", async () => {
+    await page.goto(`${app.url}/parties/USA?on=1985-01-01`);
+    await page.locator('#network svg').waitFor();
+    await page.locator('#network-summary', { hasText: '1 Jan 1985' }).waitFor();
+    const inForce = (await api(app.url).get('/api/agreements?party=USA&activeOn=1985-01-01&limit=1000')).body
+      .items;
+    const expected = [...new Set(inForce.flatMap((a: any) => a.parties))].filter((p) => p !== 'USA').sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const drawn = await page
+      .locator('#network svg a.node')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-party')));
+    expect(drawn.sort()).toEqual(expected);
+    await expect(page.locator('#network-list li').count()).resolves.toBe(expected.length);
+    // The slider moves the date to the same day of another year.
+    await page.locator('#network-year').fill('1955');
+    await page.locator('#network-summary', { hasText: '1 Jan 1955' }).waitFor();
+    const in1955 = (await api(app.url).get('/api/agreements?party=USA&activeOn=1955-01-01&limit=1000')).body
+      .items;
+    const partners1955 = [...new Set(in1955.flatMap((a: any) => a.parties))].filter((p) => p !== 'USA');
+    await expect(page.locator('#network svg a.node').count()).resolves.toBe(partners1955.length);
+    expect(partners1955.length).not.toBe(expected.length);
+    const listed = (await api(app.url).get('/api/agreements?party=USA&limit=1000')).body.items;
+    await expect(page.locator('#lifeline svg a.life').count()).resolves.toBe(
+      listed.filter((a: any) => a.signedOn).length,
+    );
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate<number>(SIDEWAYS)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'party-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('raised no script error', () => {
     expect(pageErrors).toEqual([]);
   });

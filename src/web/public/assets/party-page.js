@@ -1,4 +1,5 @@
 import { ApiError, getAll, getOptional, loadStateNames } from './api.js';
+import { drawLifeline, setUpNetwork } from './party-charts.js';
 import { $, h, replace } from './dom.js';
 import { formatDate, partyName, plural, STATUS_LABELS, words } from './format.js';
 import { startSession } from './session.js';
@@ -127,6 +128,9 @@ async function load() {
   renderGroups(agreements);
   renderMilestones(Array.isArray(milestones) ? milestones : (milestones?.items ?? []));
   renderContributions(portfolio?.contributions);
+  drawLifeline(agreements);
+  const signedYears = agreements.filter((a) => a.signedOn).map((a) => Number(a.signedOn.slice(0, 4)));
+  await setUpNetwork(code, signedYears.length ? Math.min(...signedYears) : 1945);
 }
 
 startSession();
