@@ -392,6 +392,33 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('downloads the CSV of an agreement page and of a party page: the rows they show', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-'));
+    const saved = async (button: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+      const path = join(dir, file.suggestedFilename());
+      await file.saveAs(path);
+      return { name: file.suggestedFilename(), lines: readFileSync(path, 'utf8').trimEnd().split('\r\n') };
+    };
+    try {
+      await page.goto(`${app.url}/agreements/jpn-usa-hyperlink`);
+      await page.locator('#events li').first().waitFor();
+      const events = await saved('#download-csv');
+      expect(events.name).toBe('jpn-usa-hyperlink-events.csv');
+      expect(events.lines[0]).toBe('Occurred,Event,Summary,Recorded by,Retracted');
+      await expect(page.locator('#events li').count()).resolves.toBe(events.lines.length - 1);
+      expect(events.lines[1]).toMatch(/^2024-03,Proposed,/);
+      await page.goto(`${app.url}/parties/JPN`);
+      await page.locator('#groups .agreement-card').first().waitFor();
+      const party = await saved('#download-csv');
+      expect(party.name).toBe('party-JPN-agreements.csv');
+      await expect(page.locator('#groups .agreement-card').count()).resolves.toBe(party.lines.length - 1);
+      expect(party.lines.join('\n')).toContain(`"'=HYPERLINK(""x"")",jpn-usa-hyperlink,proposed`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('raised no script error', () => {
     expect(pageErrors).toEqual([]);
   });

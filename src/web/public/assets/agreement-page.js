@@ -12,6 +12,7 @@ import {
 } from './format.js';
 import { currentKey, startSession } from './session.js';
 import { canRecord, openRecordForm, openRetractForm } from './agreement-recording.js';
+import { csvOf, download } from './csv-download.js';
 import { canCheckProofs, provenIn, readCheckpoint } from './log-proof.js';
 import { createTimeline } from './timeline-chart.js';
 import { milestoneBadge, partyChips, partyLink, showNotice, statusBadge } from './widgets.js';
@@ -255,7 +256,11 @@ function renderStatus(a) {
 
 // ---------- timeline ----------
 
+/** The events as the list shows them, for Download CSV. */
+let shownEntries = [];
+
 function renderEvents(entries, fresh) {
+  shownEntries = entries;
   const items = entries.map((e) =>
     h(
       'li',
@@ -631,6 +636,22 @@ function setUpTabs() {
 
 startSession();
 setUpTabs();
+$('#print').addEventListener('click', () => window.print());
+$('#download-csv').addEventListener('click', () =>
+  download(
+    `${id}-events.csv`,
+    csvOf(
+      ['Occurred', 'Event', 'Summary', 'Recorded by', 'Retracted'],
+      shownEntries.map((e) => [
+        e.occurredOn,
+        eventLabel(e.type),
+        e.summary,
+        e.actor ?? '',
+        e.retracted ? (e.retractionReason ?? 'yes') : '',
+      ]),
+    ),
+  ),
+);
 $('#audit-report-link').href = `/agreements/${encodeURIComponent(id)}/audit-report`;
 $('#record-event').addEventListener('click', () =>
   openRecordForm(current, { onRecorded: recorded }).catch((error) =>

@@ -1,4 +1,5 @@
 import { ApiError, getAll, getOptional, loadStateNames } from './api.js';
+import { csvOf, download } from './csv-download.js';
 import { drawLifeline, setUpNetwork } from './party-charts.js';
 import { $, h, replace } from './dom.js';
 import { formatDate, partyName, plural, STATUS_LABELS, words } from './format.js';
@@ -129,11 +130,31 @@ async function load() {
   renderMilestones(Array.isArray(milestones) ? milestones : (milestones?.items ?? []));
   renderContributions(portfolio?.contributions);
   drawLifeline(agreements);
+  // The agreements as the groups show them: by status in the page's order.
+  $('#download-csv').onclick = () => {
+    const shown = ORDER.flatMap((status) => agreements.filter((a) => a.status === status));
+    download(
+      `party-${code}-agreements.csv`,
+      csvOf(
+        ['Agreement', 'Id', 'Status', 'Parties', 'Signed', 'Last event', `${code} withdrew`],
+        shown.map((a) => [
+          a.title,
+          a.id,
+          a.status,
+          a.parties.join(' '),
+          a.signedOn ?? '',
+          a.lastEventOn ?? '',
+          a.withdrewOn ?? '',
+        ]),
+      ),
+    );
+  };
   const signedYears = agreements.filter((a) => a.signedOn).map((a) => Number(a.signedOn.slice(0, 4)));
   await setUpNetwork(code, signedYears.length ? Math.min(...signedYears) : 1945);
 }
 
 startSession();
+$('#print').addEventListener('click', () => window.print());
 if (!/^(?:[A-Z]{3}|COW-[A-Z0-9]{2,8})$/.test(code)) {
   replace(
     $('#content'),
