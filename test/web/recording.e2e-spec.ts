@@ -326,7 +326,10 @@ describeInBrowser('recording from the pages, in Chromium', () => {
     const drawn = await page
       .locator('#chart svg .year')
       .evaluateAll((groups) =>
-        groups.map((g) => [Number(g.getAttribute('data-year')), Number(g.getAttribute('data-total'))]),
+        groups.map((g): [number, number] => [
+          Number(g.getAttribute('data-year')),
+          Number(g.getAttribute('data-total')),
+        ]),
       );
     for (const { year, count } of stats) expect(drawn).toContainEqual([year, count]);
     expect(drawn.reduce((n, [, c]) => n + c, 0)).toBe(stats.reduce((n: number, r: any) => n + r.count, 0));
