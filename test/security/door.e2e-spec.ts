@@ -43,6 +43,8 @@ const isExpectedPublic = (r: RegisteredRoute) =>
   r.url === '/health' ||
   r.url === '/agreements/:id' ||
   r.url === '/parties/:code' ||
+  r.url === '/agreements/:id/audit-report' ||
+  r.url === '/insights' ||
   PUBLIC_FILES.has(r.url) ||
   r.url === '/docs' ||
   r.url === '/docs-json' ||
