@@ -33,10 +33,13 @@ const option = (argv: readonly string[], flag: string) => {
   return i < 0 ? undefined : argv[i + 1];
 };
 
-/** The checkpoint, opened with the key (each a text, or a file holding it). */
-function openCheckpoint(note: string, key: string): Checkpoint {
-  const read = (value: string) => (existsSync(value) ? readFileSync(value, 'utf8') : value);
-  return parseCheckpoint(openNote(read(note), parseVkey(read(key).trim())));
+/** A value given as text, or as the path of a file holding it. */
+const textOrFile = (value: string) => (existsSync(value) ? readFileSync(value, 'utf8') : value);
+
+/** The checkpoint, opened with the key (each a text, or a file holding it), and that key. */
+function openCheckpoint(note: string, key: string): Checkpoint & { key: Verifier } {
+  const verifier = parseVkey(textOrFile(key).trim());
+  return { ...parseCheckpoint(openNote(textOrFile(note), verifier)), key: verifier };
 }
 
 /** The saved checkpoint given on the command line, if any, and the key that opened it. */
@@ -46,8 +49,7 @@ function savedCheckpoint(argv: readonly string[]): (Checkpoint & { key: Verifier
   if (note === undefined && key === undefined) return undefined;
   if (note === undefined || key === undefined)
     throw new Error(`--checkpoint and --key go together\n\n${USAGE}`);
-  const read = (value: string) => (existsSync(value) ? readFileSync(value, 'utf8') : value);
-  return { ...openCheckpoint(note, key), key: parseVkey(read(key).trim()) };
+  return openCheckpoint(note, key);
 }
 
 /**

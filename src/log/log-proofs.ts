@@ -27,7 +27,7 @@ export class LogProofs {
   constructor(private readonly store: LogStore) {}
 
   /** Refuses a tree larger than the log, naming the field that asked for it. */
-  async holds(size: number, field: string): Promise<void> {
+  private async holds(size: number, field: string): Promise<void> {
     const tree = await this.store.tree();
     if (size > (tree?.size ?? 0)) {
       throw new ProofOutOfRange(field, `the log holds ${tree?.size ?? 0} events, not ${size}`);
@@ -36,7 +36,19 @@ export class LogProofs {
 
   /** The proof that the event at `position` is in the tree of `treeSize`. */
   async inclusion(position: number, treeSize: number): Promise<InclusionProof> {
-    await this.holds(treeSize, 'treeSize');
+    return (await this.prover(treeSize, 'treeSize'))(position);
+  }
+
+  /**
+   * Proofs of many events in one tree (an export, a bundle): the tree is checked against the log once,
+   * `field` naming what asked for it.
+   */
+  async prover(treeSize: number, field: string): Promise<(position: number) => Promise<InclusionProof>> {
+    await this.holds(treeSize, field);
+    return (position) => this.path(position, treeSize);
+  }
+
+  private async path(position: number, treeSize: number): Promise<InclusionProof> {
     if (position > treeSize)
       throw new ProofOutOfRange('position', `position ${position} is not in a tree of ${treeSize}`);
     const proof = await this.fromNodes((node) => inclusionPath(position - 1, treeSize, node));

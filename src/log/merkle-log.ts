@@ -108,6 +108,11 @@ export class MerkleLog implements OnModuleInit, OnModuleDestroy {
     return this.proofs.inclusion(position, treeSize);
   }
 
+  /** Proofs of many events in the tree of `treeSize`, the tree checked once. */
+  prover(treeSize: number): Promise<(position: number) => Promise<InclusionProof>> {
+    return this.proofs.prover(treeSize, 'treeSize');
+  }
+
   /** RFC 9162 §2.1.4: the proof that the tree of `from` is a prefix of the tree of `to`. */
   consistency(from: number, to: number): Promise<{ from: number; to: number; hashes: string[] }> {
     return this.proofs.consistency(from, to);

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { idParam } from '../agreements/http/agreement.requests.js';
+import { agreementNotFound } from '../agreements/http/agreement-not-found.js';
 import { presentEvent } from '../agreements/http/event.presenter.js';
 import { rawStream } from '../agreements/read/audit/audit.queries.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
@@ -25,20 +26,20 @@ export class ProofBundleController {
   @Header('content-type', 'application/json; charset=utf-8')
   async bundle(@Param('id') rawId: string) {
     const id = parseOrThrow(idParam, rawId, 'id');
-    if ((await this.store.streamVersion(id)) === 0)
-      throw new ProblemError(problem(404, 'AgreementNotFound', `Agreement ${id} does not exist`));
+    if ((await this.store.streamVersion(id)) === 0) throw agreementNotFound(id);
     const checkpoint = await this.log.checkpoint();
     const key = this.log.vkey();
     if (!checkpoint || !key)
       throw new ProblemError(
         problem(503, 'LogReadOnly', 'The log has no signing key: no proof can be signed'),
       );
+    const proofOf = await this.log.prover(checkpoint.treeSize);
     const events = [];
     for await (const e of rawStream(this.store, id)) {
       const inTree = e.position <= checkpoint.treeSize;
       events.push({
         ...presentEvent(e),
-        ...(inTree ? { proof: await this.log.inclusion(e.position, checkpoint.treeSize) } : {}),
+        ...(inTree ? { proof: await proofOf(e.position) } : {}),
       });
     }
     return {

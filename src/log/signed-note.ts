@@ -21,7 +21,7 @@ export class NoteError extends Error {
 }
 
 /** The first four bytes of SHA-256(name ‖ "\n" ‖ type ‖ public key): 0x01 a note signer, 0x04 a cosigner. */
-export function keyIdOf(name: string, publicKey: Buffer, type = ED25519): Buffer {
+function keyIdOf(name: string, publicKey: Buffer, type = ED25519): Buffer {
   return createHash('sha256')
     .update(Buffer.from(`${name}\n`, 'utf8'))
     .update(Buffer.from([type]))
@@ -30,7 +30,7 @@ export function keyIdOf(name: string, publicKey: Buffer, type = ED25519): Buffer
     .subarray(0, 4);
 }
 
-export const rawPublicKey = (key: KeyObject): Buffer =>
+const rawPublicKey = (key: KeyObject): Buffer =>
   (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'der', type: 'spki' }).subarray(-32);
 
 export const privateKeyFromSeed = (seed: Buffer): KeyObject =>
@@ -84,7 +84,7 @@ export function signNote(text: string, name: string, key: KeyObject, others: rea
 }
 
 /** The note's text and signature lines, unchecked. */
-export function splitNote(note: string): { text: string; signatures: string[] } {
+function splitNote(note: string): { text: string; signatures: string[] } {
   const at = note.lastIndexOf('\n\n');
   if (at < 0 || !note.endsWith('\n'))
     throw new NoteError('a signed note is its text, a blank line and signatures');

@@ -24,7 +24,7 @@ import { parseOrThrow } from '../../http/zod-validation.js';
 import { GetAgreement, GetAgreementEvents, GetTimeline, ListAgreements } from '../read/agreement.queries.js';
 import { GetAgreementAsOf } from '../read/as-of/get-agreement-as-of.query.js';
 import { GetAgreementMilestones } from '../read/milestones/milestones.queries.js';
-import { exportStream } from '../read/audit/audit.export.js';
+import { exportStream, type ExportProofs } from '../read/audit/audit.export.js';
 import { VerifyAgreementChain } from '../read/audit/audit.queries.js';
 import { RecordAgreementEvents, type WriteContext } from '../write/record-agreement-events.command.js';
 import {
@@ -37,6 +37,7 @@ import {
   proposeRequest,
 } from './agreement.requests.js';
 import { agreementMilestonesQuery, milestoneCursor } from './accountability.requests.js';
+import { agreementNotFound } from './agreement-not-found.js';
 import { IdempotentWrites } from '../../idempotency/idempotent-writes.js';
 import { LogProofs, ProofOutOfRange } from '../../log/log-proofs.js';
 import { LOG_STORE, type LogStore } from '../../log/log-store.port.js';
@@ -129,7 +130,7 @@ export class AgreementsController {
     const { asOf, knownAt, version } = parseOrThrow(getAgreementQuery, query);
     if (asOf === undefined && knownAt === undefined && version === undefined) {
       const view = await this.queries.execute(new GetAgreement(id));
-      if (!view) throw notFound(id);
+      if (!view) throw agreementNotFound(id);
       void reply.header('etag', `"${view.version}"`).type('application/json; charset=utf-8');
       return view.json;
     }
@@ -155,7 +156,7 @@ export class AgreementsController {
     const page = await this.queries.execute(
       new GetAgreementMilestones(id, status, limit ?? DEFAULT_LIMIT, decodeCursor(cursor, milestoneCursor)),
     );
-    if (!page) throw notFound(id);
+    if (!page) throw agreementNotFound(id);
     return pageBody(page);
   }
 
@@ -167,7 +168,7 @@ export class AgreementsController {
   ) {
     const id = parseOrThrow(idParam, rawId, 'id');
     const version = await this.store.streamVersion(id);
-    if (version === 0) throw notFound(id);
+    if (version === 0) throw agreementNotFound(id);
     const { limit, cursor } = parseOrThrow(pageQuery, query);
     // The same bytes Fastify would serialize, kept until the next append to this agreement.
     const key = `${id} ${limit ?? DEFAULT_LIMIT} ${cursor ?? ''}`;
@@ -187,17 +188,15 @@ export class AgreementsController {
   async events(@Param('id') rawId: string, @Query() query: unknown) {
     const id = await this.existing(rawId);
     const { limit, cursor, format, proofs } = parseOrThrow(eventsQuery, query);
+    let withProofs: ExportProofs | undefined;
     if (proofs !== undefined) {
       if (format !== 'ndjson') throw badRequest('proofs', 'with_ndjson', 'proofs go with format=ndjson');
-      await this.proofs.holds(proofs, 'proofs').catch((error: unknown) => {
+      const of = await this.proofs.prover(proofs, 'proofs').catch((error: unknown) => {
         throw error instanceof ProofOutOfRange ? badRequest('proofs', 'in_the_log', error.message) : error;
       });
+      withProofs = { treeSize: proofs, of };
     }
     if (format !== undefined) {
-      const withProofs =
-        proofs === undefined
-          ? undefined
-          : { treeSize: proofs, of: (position: number) => this.proofs.inclusion(position, proofs) };
       return new StreamableFile(exportStream(this.store, id, format, withProofs), {
         type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
         disposition: `attachment; filename="${id}-events.${format}"`,
@@ -217,7 +216,7 @@ export class AgreementsController {
 
   private async existing(rawId: string): Promise<string> {
     const id = parseOrThrow(idParam, rawId, 'id');
-    if ((await this.store.streamVersion(id)) === 0) throw notFound(id);
+    if ((await this.store.streamVersion(id)) === 0) throw agreementNotFound(id);
     return id;
   }
 
@@ -234,9 +233,6 @@ export class AgreementsController {
     };
   }
 }
-
-const notFound = (id: string) =>
-  new ProblemError(problem(404, 'AgreementNotFound', `Agreement ${id} does not exist`));
 
 function generatedId(parties: readonly string[]): string {
   const prefix = parties

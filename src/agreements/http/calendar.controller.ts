@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { KeyInQuery } from '../../auth/route-access.js';
 import { CLOCK, type Clock } from '../../clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
-import { problem, ProblemError } from '../../http/problem.js';
 import { parseOrThrow } from '../../http/zod-validation.js';
 import type { MilestoneView } from '../read/milestones/milestones.js';
 import type { MilestoneKey } from '../read/milestones/milestones.reader.js';
@@ -14,6 +13,7 @@ import { milestonesCalendar } from '../read/milestones/milestones.ics.js';
 import { GetAgreementMilestones, ListMilestones } from '../read/milestones/milestones.queries.js';
 import { milestonesQuery } from './accountability.requests.js';
 import { idParam } from './agreement.requests.js';
+import { agreementNotFound } from './agreement-not-found.js';
 
 const calendarQuery = milestonesQuery.pick({ owner: true }).extend({
   agreement: idParam.optional(),
@@ -58,7 +58,7 @@ export class CalendarController {
 
   private async ofAgreement(id: string): Promise<MilestoneView[]> {
     const page = await this.queries.execute(new GetAgreementMilestones(id, undefined, 100_000));
-    if (!page) throw new ProblemError(problem(404, 'AgreementNotFound', `Agreement ${id} does not exist`));
+    if (!page) throw agreementNotFound(id);
     return page.items;
   }
 

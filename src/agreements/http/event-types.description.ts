@@ -52,15 +52,13 @@ const DATE = jsonSchema(eventDate);
 const PARTY = jsonSchema(partyCode);
 
 /** camelCase in words, the first capitalised: `nextReviewDue` → "Next review due". */
-export const inWords = (name: string) => {
+const inWords = (name: string) => {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
 function kindOf(schema: JsonSchema): FieldDescription['kind'] {
-  const { pattern, format, ...rest } = schema;
-  void format;
-  if (same(schema, DATE) || (pattern === DATE.pattern && rest.type === 'string')) return 'date';
+  if (schema.type === 'string' && schema.pattern === DATE.pattern) return 'date';
   if (same(schema, PARTY)) return 'party';
   const items = schema.items as JsonSchema | undefined;
   if (schema.type === 'array' && items) {

@@ -1,7 +1,7 @@
 import { dueBy, type MilestoneView } from './milestones.js';
 
 /** How many days before a milestone's date its reminder rings. */
-export const REMINDER_DAYS = 30;
+const REMINDER_DAYS = 30;
 
 /** RFC 5545 §3.3.11: a TEXT value escapes backslash, semicolon, comma and line breaks. */
 const text = (value: string) =>

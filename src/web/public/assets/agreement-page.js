@@ -13,7 +13,7 @@ import {
 import { currentKey, startSession } from './session.js';
 import { canRecord, openRecordForm, openRetractForm } from './agreement-recording.js';
 import { csvOf, download } from './csv-download.js';
-import { canCheckProofs, provenIn, readCheckpoint } from './log-proof.js';
+import { checkBundle } from './log-proof.js';
 import { createTimeline } from './timeline-chart.js';
 import { milestoneBadge, partyChips, partyLink, showNotice, statusBadge } from './widgets.js';
 
@@ -421,16 +421,11 @@ async function loadLogProof() {
     button.hidden = true;
     return;
   }
-  const checkpoint = readCheckpoint(bundle.checkpoint);
+  const result = await checkBundle(bundle);
+  const { checkpoint } = result;
   button.hidden = false;
-  button.onclick = () => {
-    const blob = new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' });
-    const link = h('a', { href: URL.createObjectURL(blob), download: `${id}-proof-bundle.json` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-  };
+  button.onclick = () =>
+    download(`${id}-proof-bundle.json`, `${JSON.stringify(bundle, null, 2)}\n`, 'application/json');
   const details = $('#log-checkpoint');
   details.hidden = false;
   replace(
@@ -439,32 +434,14 @@ async function loadLogProof() {
       `signed by ${checkpoint.signers.join(', ')}. Check its signature offline with the log's key ` +
       '(npm run audit:verify -- --export <bundle> --key <key>).',
   );
-  if (!canCheckProofs()) {
+  if (!result.checked) {
     status.className = 'verify verify-unknown';
-    replace(status, 'Proofs cannot be checked in this browser (not a secure context): download the bundle.');
+    replace(status, result.text);
     return;
   }
-  const inTree = bundle.events.filter((e) => e.position <= checkpoint.treeSize);
-  const results = await Promise.all(inTree.map((e) => provenIn(e, checkpoint)));
-  inTree.forEach((e, i) => mark(e.position, results[i]));
-  for (const e of bundle.events) if (e.position > checkpoint.treeSize) mark(e.position, false);
-  const failed = inTree.filter((_, i) => !results[i]);
-  if (failed.length === 0) {
-    status.className = 'verify verify-ok';
-    replace(
-      status,
-      h('span', { 'aria-hidden': 'true' }, '✓ '),
-      `${plural(inTree.length, 'event')} proven in the log of ${plural(checkpoint.treeSize, 'event')}, ` +
-        `signed by ${checkpoint.origin}.`,
-    );
-  } else {
-    status.className = 'verify verify-broken';
-    replace(
-      status,
-      h('span', { 'aria-hidden': 'true' }, '✗ '),
-      `Not proven in the signed log: position ${failed.map((e) => e.position).join(', ')}.`,
-    );
-  }
+  for (const [position, ok] of result.proven) mark(position, ok);
+  status.className = `verify ${result.ok ? 'verify-ok' : 'verify-broken'}`;
+  replace(status, h('span', { 'aria-hidden': 'true' }, result.ok ? '✓ ' : '✗ '), result.text);
 }
 
 async function loadVerify() {

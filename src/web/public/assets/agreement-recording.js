@@ -1,4 +1,4 @@
-import { ApiError, currentSession, getAll, getJson, postJson } from './api.js';
+import { ApiError, currentSession, getAll, getJson, loadStateNames, postJson } from './api.js';
 import { h, replace } from './dom.js';
 import { eventLabel, formatDate } from './format.js';
 import { fieldsFor, problemErrors } from './record-form.js';
@@ -15,7 +15,7 @@ let types;
 let states;
 
 async function registry() {
-  states ??= (await getJson('/api/states')).items.sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  states ??= [...(await loadStateNames())].sort((a, b) => a.name.localeCompare(b.name, 'en'));
   return states;
 }
 
@@ -47,10 +47,11 @@ function occurredOnField() {
 }
 
 /**
- * Shows a refusal: field errors beside their fields, a 412 as "changed since you opened it" with what
- * changed (the input stays), anything else above the buttons.
+ * Shows a refusal: field errors beside their fields (in whichever of the form's field sets has the
+ * field), a 412 as "changed since you opened it" with what changed (the input stays), anything else
+ * above the buttons. Returns the version the next press should send.
  */
-async function showRefusal(error, { fields, when, general, agreementId, version }) {
+async function showRefusal(error, { fieldSets, general, agreementId, version }) {
   replace(general, '');
   general.hidden = true;
   if (!(error instanceof ApiError)) {
@@ -75,12 +76,12 @@ async function showRefusal(error, { fields, when, general, agreementId, version 
     const latest = await getJson(`/api/agreements/${encodeURIComponent(agreementId)}`).catch(() => undefined);
     return latest?.version ?? version;
   }
-  const elsewhere = when.showErrors(fields.showErrors(problemErrors(error.problem)));
+  const elsewhere = fieldSets.reduce((rest, set) => set.showErrors(rest), problemErrors(error.problem));
   if (elsewhere.length) {
     replace(general, elsewhere.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
     general.hidden = false;
   }
-  fields.focusFirstError();
+  fieldSets.some((set) => set.focusFirstError());
   return version;
 }
 
@@ -146,7 +147,12 @@ export async function openRecordForm(agreement, { onRecorded }) {
       if (error?.field) {
         fields.showErrors([error]);
       } else {
-        version = await showRefusal(error, { fields, when, general, agreementId: agreement.id, version });
+        version = await showRefusal(error, {
+          fieldSets: [when, fields],
+          general,
+          agreementId: agreement.id,
+          version,
+        });
       }
     } finally {
       submit.disabled = false;
@@ -162,7 +168,6 @@ export function openRetractForm(agreement, event, eventId, { onRecorded }) {
     [{ name: 'reason', label: 'Reason', kind: 'long-text', required: true, maxLength: 1000 }],
     [],
   );
-  const when = occurredOnField();
   const general = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit' }, 'Retract');
   let version = agreement.version;
@@ -204,8 +209,7 @@ export function openRetractForm(agreement, event, eventId, { onRecorded }) {
       onRecorded?.('Retraction');
     } catch (error) {
       version = await showRefusal(error, {
-        fields: reason,
-        when,
+        fieldSets: [reason],
         general,
         agreementId: agreement.id,
         version,
@@ -226,7 +230,7 @@ export async function openProposeForm(signedIn) {
     [
       {
         name: 'id',
-        label: 'Id (optional: made from the parties when left empty)',
+        label: 'Id',
         kind: 'text',
         required: false,
         maxLength: 64,
@@ -266,10 +270,6 @@ export async function openProposeForm(signedIn) {
     ),
   );
   const dialog = dialogWith('propose-title', form);
-  const both = {
-    showErrors: (errors) => when.showErrors(idField.showErrors(errors)),
-    focusFirstError: () => {},
-  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submit.disabled = true;
@@ -280,7 +280,13 @@ export async function openProposeForm(signedIn) {
       location.href = `/agreements/${encodeURIComponent(created.id)}`;
     } catch (error) {
       if (error?.field) fields.showErrors([error]);
-      else await showRefusal(error, { fields, when: both, general, agreementId: '', version: 0 });
+      else
+        await showRefusal(error, {
+          fieldSets: [idField, fields, when],
+          general,
+          agreementId: '',
+          version: 0,
+        });
     } finally {
       submit.disabled = false;
     }

@@ -97,10 +97,17 @@ export async function acceptedProvisions() {
 
 let stateNames;
 
-/** Loads the states' names once (GET /api/states, any key may read it); a failure is retried next time. */
+/**
+ * Loads the registry of states once (GET /api/states, any key may read it) and names them for the
+ * pages; resolves to its items. A failure is retried next time.
+ */
 export function loadStateNames() {
   stateNames ??= getJson('/api/states').then(
-    (body) => setStateNames(body?.items ?? []),
+    (body) => {
+      const items = body?.items ?? [];
+      setStateNames(items);
+      return items;
+    },
     (error) => {
       stateNames = undefined;
       throw error;

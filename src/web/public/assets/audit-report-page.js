@@ -1,7 +1,7 @@
 import { getAll, getJson, getOptional } from './api.js';
 import { $, h, replace } from './dom.js';
 import { eventLabel, formatDate, formatTimestamp, plural } from './format.js';
-import { canCheckProofs, provenIn, readCheckpoint } from './log-proof.js';
+import { checkBundle } from './log-proof.js';
 import { startSession } from './session.js';
 import { showNotice } from './widgets.js';
 
@@ -44,26 +44,18 @@ async function load() {
     );
   } else replace(chainLine, 'Hash chain check not available on this server.');
 
-  const proven = new Map();
+  let proven = new Map();
   const logLine = $('#log-proof');
   if (bundle) {
-    const checkpoint = readCheckpoint(bundle.checkpoint);
     replace($('#checkpoint'), bundle.checkpoint);
     replace(
       $('#log-key'),
       `Log key: ${bundle.key}. Verify offline: npm run audit:verify -- --export <proof bundle> --key <key>.`,
     );
-    if (canCheckProofs()) {
-      for (const e of bundle.events) proven.set(e.position, await provenIn(e, checkpoint));
-      const failed = [...proven.values()].filter((ok) => !ok).length;
-      logLine.className = `verify ${failed ? 'verify-broken' : 'verify-ok'}`;
-      replace(
-        logLine,
-        failed
-          ? `${plural(failed, 'event')} not proven in the signed log of ${plural(checkpoint.treeSize, 'event')}.`
-          : `${plural(proven.size, 'event')} proven in the log of ${plural(checkpoint.treeSize, 'event')}, signed by ${checkpoint.origin}.`,
-      );
-    } else replace(logLine, 'Proofs cannot be checked in this browser (not a secure context).');
+    const result = await checkBundle(bundle);
+    proven = result.proven;
+    if (result.checked) logLine.className = `verify ${result.ok ? 'verify-ok' : 'verify-broken'}`;
+    replace(logLine, result.text);
   } else {
     replace(logLine, 'This server signs no log checkpoints (its log is read-only).');
   }

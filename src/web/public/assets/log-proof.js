@@ -5,6 +5,8 @@
  * auditor holds a key she trusts.
  */
 
+import { plural } from './format.js';
+
 const bytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
@@ -22,10 +24,10 @@ async function sha256(prefix, ...parts) {
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Whether this browser can check proofs (SubtleCrypto exists only on https or localhost). */
-export const canCheckProofs = () => Boolean(globalThis.crypto?.subtle);
+const canCheckProofs = () => Boolean(globalThis.crypto?.subtle);
 
 /** A C2SP checkpoint note: origin, tree size, root hash, and the names of its signers. */
-export function readCheckpoint(note) {
+function readCheckpoint(note) {
   const [text, signatures = ''] = note.split('\n\n');
   const [origin, size, root] = text.split('\n');
   const signers = signatures
@@ -36,7 +38,7 @@ export function readCheckpoint(note) {
 }
 
 /** Does the event's proof show its chain hash at its position in the checkpoint's tree? */
-export async function provenIn(event, checkpoint) {
+async function provenIn(event, checkpoint) {
   const proof = event.proof;
   if (!proof || proof.treeSize !== checkpoint.treeSize || event.position > checkpoint.treeSize) return false;
   let fn = event.position - 1;
@@ -57,4 +59,26 @@ export async function provenIn(event, checkpoint) {
     sn = Math.floor(sn / 2);
   }
   return sn === 0 && same(r, checkpoint.rootHash);
+}
+
+/**
+ * A proof bundle's events checked against its checkpoint, as both the audit tab and the audit report
+ * show it: `proven` by position (an event recorded after the checkpoint is not), `ok` when every event
+ * in the checkpoint's tree is, and the sentence to show. `checked` is false where the browser cannot.
+ */
+export async function checkBundle(bundle) {
+  const checkpoint = readCheckpoint(bundle.checkpoint);
+  if (!canCheckProofs()) {
+    const text = 'Proofs cannot be checked in this browser (not a secure context): download the bundle.';
+    return { checkpoint, checked: false, ok: false, proven: new Map(), text };
+  }
+  const proven = new Map();
+  for (const e of bundle.events) proven.set(e.position, await provenIn(e, checkpoint));
+  const inTree = bundle.events.filter((e) => e.position <= checkpoint.treeSize);
+  const failed = inTree.filter((e) => !proven.get(e.position)).map((e) => e.position);
+  const text = failed.length
+    ? `Not proven in the signed log: position ${failed.join(', ')}.`
+    : `${plural(inTree.length, 'event')} proven in the log of ${plural(checkpoint.treeSize, 'event')}, ` +
+      `signed by ${checkpoint.origin}.`;
+  return { checkpoint, checked: true, ok: failed.length === 0, proven, text };
 }

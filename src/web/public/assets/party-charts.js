@@ -29,7 +29,7 @@ const PROVISION_COLORS = {
 const colorOf = (provision) => PROVISION_COLORS[provision] ?? '#64748b';
 
 /** Partners of the agreements in force: each with how many it shares and their commonest provision. */
-export function partnersIn(code, agreements) {
+function partnersIn(code, agreements) {
   const byPartner = new Map();
   for (const a of agreements) {
     for (const p of a.parties) {

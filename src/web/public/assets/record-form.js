@@ -161,8 +161,11 @@ export function fieldsFor(fields, states) {
       }
       return elsewhere;
     },
+    /** Focuses the first field showing an error; false when none does. */
     focusFirstError() {
-      rows.find((r) => !r.error.hidden)?.element.focus();
+      const row = rows.find((r) => !r.error.hidden);
+      row?.element.focus();
+      return Boolean(row);
     },
   };
 }
