@@ -10,6 +10,7 @@ import { LogModule } from './log/log.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PersistenceModule } from './persistence.module.js';
 import { WebModule } from './web/web.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         LogModule,
         WebModule,
         MetricsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [

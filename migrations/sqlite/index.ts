@@ -7,6 +7,7 @@ import { PositionsNeverReused1764288000050 } from './1764288000050-positions-nev
 import { DatePrecision1764288000060 } from './1764288000060-date-precision.js';
 import { MerkleLog1764288000070 } from './1764288000070-merkle-log.js';
 import { MerkleNodes1764288000080 } from './1764288000080-merkle-nodes.js';
+import { Webhooks1764288000090 } from './1764288000090-webhooks.js';
 
 /** Listed explicitly: an ESM build has no glob loading of migration files. */
 export const sqliteMigrations = [
@@ -19,4 +20,5 @@ export const sqliteMigrations = [
   DatePrecision1764288000060,
   MerkleLog1764288000070,
   MerkleNodes1764288000080,
+  Webhooks1764288000090,
 ];

@@ -7,9 +7,10 @@ import type { FastifyRequest } from 'fastify';
  *
  * - `public`: no key (health, the pages and their assets, the API docs);
  * - `metrics`: public unless METRICS_PUBLIC=false, then a key;
- * - `key-or-query-token`: a key, which may also come as ?access_token= (EventSource sends no headers).
+ * - `key-or-query-token`: a key, which may also come as ?access_token= (EventSource sends no headers);
+ * - `key-admin`: an admin key, whatever the method (webhook subscriptions).
  */
-export type RouteAccess = 'public' | 'metrics' | 'key' | 'key-or-query-token';
+export type RouteAccess = 'public' | 'metrics' | 'key' | 'key-or-query-token' | 'key-admin';
 
 export interface RouteAccessConfig {
   access?: RouteAccess;
@@ -23,6 +24,9 @@ export const PublicMetrics = () => RouteConfig({ access: 'metrics' } satisfies R
 
 /** A key is needed, and may be sent as ?access_token= (the live feed: EventSource cannot send headers). */
 export const KeyInQuery = () => RouteConfig({ access: 'key-or-query-token' } satisfies RouteAccessConfig);
+
+/** Only an admin key, for reads too. */
+export const AdminOnly = () => RouteConfig({ access: 'key-admin' } satisfies RouteAccessConfig);
 
 /** A route's access, from its config: a route that says nothing needs a key. */
 export const accessIn = (config: unknown): RouteAccess =>

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 
 /** Environment configuration, validated once at start: a bad value stops the process with a clear message. */
@@ -35,6 +36,21 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Where users reach the pages (PUBLIC_URL, e.g. https://ledger.example): links in calendars; else the request's host. */
   publicUrl?: string;
+  webhooks: WebhookConfig;
+}
+
+/** Webhook delivery (WEBHOOK_*). */
+export interface WebhookConfig {
+  /** Hosts, addresses or CIDR ranges that may receive webhooks though not public (loopback only when listed). */
+  allowedHosts: string[];
+  /** A receiver that has not answered after this long has failed the attempt. */
+  timeoutMs: number;
+  /** Attempts per event before the subscription is paused. */
+  maxAttempts: number;
+  /** The first retry's delay; each next one doubles (with jitter), up to 10 minutes. */
+  backoffMs: number;
+  /** How long an instance's hold on a subscription lasts without renewal (renewed every second). */
+  leaseMs: number;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | PostgresConfig;
@@ -155,11 +171,40 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
     connectionTimeoutMs: integer(env, 'CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
     maxConnections: integer(env, 'MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    webhooks: {
+      allowedHosts: allowedHosts(env.WEBHOOK_ALLOWED_HOSTS),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 100, 120_000),
+      maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 5, 1, 100),
+      backoffMs: integer(env, 'WEBHOOK_BACKOFF_MS', 500, 1, 600_000),
+      leaseMs: integer(env, 'WEBHOOK_LEASE_MS', 10_000, 2_000, 3_600_000),
+    },
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
   };
+}
+
+/** WEBHOOK_ALLOWED_HOSTS: host names, IP addresses or CIDR ranges, separated by commas. */
+function allowedHosts(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.replace(/^\[|\]$/g, '').split('/');
+    const family = isIP(address!);
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    const okName =
+      family !== 0 ||
+      (bits === undefined && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry));
+    if (extra !== undefined || !okBits || !okName) {
+      throw new ConfigError(
+        `WEBHOOK_ALLOWED_HOSTS: "${entry}" is not a host name, an IP address or a CIDR range (e.g. 10.0.0.0/8)`,
+      );
+    }
+  }
+  return entries;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { z } from 'zod';
 import { EVENT_EXAMPLES, EVENT_TYPES, eventDataSchemas } from '../agreements/domain/agreement.events.js';
 import { proposeRequest } from '../agreements/http/agreement.requests.js';
+import { subscriptionRequest } from '../webhooks/subscription.requests.js';
 
 type Operation = {
   summary?: string;
@@ -178,6 +179,74 @@ const OPERATIONS: Record<string, Operation> = {
       'Partners with shared agreements, joint exercises and both sides of their contributions (with shares); ' +
       'open and overdue milestones. A well-formed code with no agreements gets empty lists.',
   },
+  'post /api/subscriptions': {
+    summary: 'Subscribe a URL to events by webhook (admin): the signing secret is shown this once',
+    description:
+      'Body { url, events?, agreements?, parties?, after? } (an absent list lets all through; after: also ' +
+      'deliver what was recorded after that position). Deliveries: POST of { type, timestamp, data: the event } ' +
+      'signed per Standard Webhooks (webhook-id = the event position, webhook-timestamp, webhook-signature), at ' +
+      'least once, in position order, retried with exponential backoff; after WEBHOOK_MAX_ATTEMPTS the ' +
+      'subscription is paused with its error. The URL must be http(s) without credentials and reach public ' +
+      'addresses only, unless its host is listed in WEBHOOK_ALLOWED_HOSTS (400 naming the rule allowed_host).',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { $ref: '#/components/schemas/SubscriptionRequest' },
+          example: { url: 'https://cases.example/treaty-hooks', events: ['AgreementEnteredIntoForce'] },
+        },
+      },
+    },
+    responses: {
+      '201': {
+        description: 'The subscription, with its secret (whsec_…): keep it, it is not shown again',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/NewSubscription' } } },
+      },
+    },
+  },
+  'get /api/subscriptions': {
+    summary: 'Every webhook subscription, its checkpoint, status and last error (admin)',
+    responses: {
+      '200': {
+        description: 'The subscriptions',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Subscription' } } },
+            },
+          },
+        },
+      },
+    },
+  },
+  'get /api/subscriptions/{subscriptionId}': {
+    summary: 'One webhook subscription (admin)',
+    responses: {
+      '200': {
+        description: 'The subscription',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Subscription' } } },
+      },
+    },
+  },
+  'delete /api/subscriptions/{subscriptionId}': {
+    summary: 'Delete a webhook subscription and its delivery log (admin)',
+    responses: { '204': { description: 'Deleted' } },
+  },
+  'post /api/subscriptions/{subscriptionId}/resume': {
+    summary: 'Resume a paused subscription from its checkpoint: the event that failed is sent again (admin)',
+    responses: {
+      '200': {
+        description: 'The subscription, active again',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Subscription' } } },
+      },
+    },
+  },
+  'get /api/subscriptions/{subscriptionId}/deliveries': {
+    summary:
+      "A subscription's delivery log, newest first: status, attempts, latency, last error (limit, before)",
+  },
   'get /health': { summary: 'Liveness and readiness' },
   'get /api/agreements/{id}/audit/verify': {
     summary: "Verify the agreement's hash chain: { valid, checked, firstInvalidPosition }",
@@ -188,6 +257,29 @@ const OPERATIONS: Record<string, Operation> = {
     description:
       '{ items: [{ code, name, historical, cowCode?, successors? }] }, all in one answer. A party code that is ' +
       'well formed but not listed here is refused with 400, rule UnknownState.',
+  },
+};
+
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type, nullable: true, ...extra });
+
+const SUBSCRIPTION_SCHEMA = {
+  type: 'object',
+  required: ['id', 'url', 'status', 'position', 'createdAt', 'createdBy'],
+  properties: {
+    id: { type: 'string', example: 'sub_0f3c…' },
+    url: { type: 'string' },
+    events: nullable('array', { items: { type: 'string' } }),
+    agreements: nullable('array', { items: { type: 'string' } }),
+    parties: nullable('array', { items: { type: 'string' } }),
+    status: { type: 'string', enum: ['active', 'paused'] },
+    position: {
+      type: 'integer',
+      description: 'Checkpoint: every event up to here is delivered or not asked for',
+    },
+    createdAt: { type: 'string', format: 'date-time' },
+    createdBy: { type: 'string' },
+    lastError: nullable('string'),
+    lastErrorAt: nullable('string', { format: 'date-time' }),
   },
 };
 
@@ -226,6 +318,18 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
     },
     ProposeAgreementRequest: jsonSchema(proposeRequest),
+    SubscriptionRequest: jsonSchema(subscriptionRequest),
+    Subscription: SUBSCRIPTION_SCHEMA,
+    NewSubscription: {
+      allOf: [
+        { $ref: '#/components/schemas/Subscription' },
+        {
+          type: 'object',
+          required: ['secret'],
+          properties: { secret: { type: 'string', description: 'whsec_ and base64: shown only here' } },
+        },
+      ],
+    },
     RecordEventRequest: {
       oneOf: EVENT_TYPES.map((type) => ({ $ref: `#/components/schemas/${type}Request` })),
       discriminator: { propertyName: 'type' },

@@ -98,8 +98,14 @@ async function expectAllRefused(headers: Record<string, string>, query = ''): Pr
 beforeAll(async () => {
   if (!existsSync('dist/scripts/keys.js'))
     throw new Error('Run `npm run build` first: this test runs the keys CLI');
-  running = await startApp();
+  running = await startApp({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
   admin = api(running.url);
+  const subscribed = await admin.post('/api/subscriptions', {
+    url: 'http://127.0.0.1:9/hook',
+    events: ['AgreementTerminated'],
+  });
+  expect(subscribed.status).toBe(201);
+  PARAMS.subscriptionId = subscribed.body.id;
   const proposed = await admin.post('/api/agreements', {
     id: ID,
     title: 'Treaty of Mutual Cooperation and Security',

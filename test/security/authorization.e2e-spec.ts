@@ -101,8 +101,14 @@ const apiRoutes = () =>
 beforeAll(async () => {
   if (!existsSync('dist/scripts/keys.js'))
     throw new Error('Run `npm run build` first: this test runs the keys CLI');
-  running = await startApp();
+  running = await startApp({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
   admin = api(running.url);
+  const subscribed = await admin.post('/api/subscriptions', {
+    url: 'http://127.0.0.1:9/hook',
+    events: ['AgreementTerminated'],
+  });
+  expect(subscribed.status).toBe(201);
+  PARAMS.subscriptionId = subscribed.body.id;
   expect((await admin.post('/api/agreements', propose(USA_JPN, ['USA', 'JPN']))).status).toBe(201);
   expect((await admin.post('/api/agreements', propose(KOR_USA, ['KOR', 'USA']))).status).toBe(201);
   const [kor, view] = await Promise.all([
@@ -167,13 +173,37 @@ describe('a viewer', () => {
     }
   });
 
-  it('gets 200 on every read route', async () => {
-    const reads = apiRoutes().filter((r) => r.method === 'GET' && !r.url.endsWith('/live'));
+  it('gets 200 on every read route but those for admins only', async () => {
+    const reads = apiRoutes().filter(
+      (r) => r.method === 'GET' && !r.url.endsWith('/live') && r.access !== 'key-admin',
+    );
     expect(reads.length).toBeGreaterThanOrEqual(5);
     for (const route of reads) {
       const res = await viewer.get(pathOf(route));
       expect({ route, status: res.status }).toEqual({ route, status: 200 });
     }
+  });
+});
+
+describe('routes for admins only (webhook subscriptions)', () => {
+  it('refuse a viewer and a recorder with 403, reads included, and change nothing', async () => {
+    const adminOnly = apiRoutes().filter((r) => r.access === 'key-admin');
+    expect(adminOnly.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining([
+        'POST /api/subscriptions',
+        'GET /api/subscriptions/:subscriptionId/deliveries',
+      ]),
+    );
+    const before = (await admin.get('/api/subscriptions')).body;
+    for (const key of [viewer, recorder]) {
+      for (const route of adminOnly) {
+        const body = route.method === 'POST' ? { url: 'http://127.0.0.1:9/other' } : undefined;
+        const res = await key.request(route.method, pathOf(route), body);
+        if (route.method === 'HEAD') expect({ route, status: res.status }).toEqual({ route, status: 403 });
+        else expectProblem(res, 403);
+      }
+    }
+    expect((await admin.get('/api/subscriptions')).body).toEqual(before);
   });
 });
 

@@ -18,7 +18,7 @@ import { api } from '../support/http.js';
  */
 
 const ID = 'gbr-fra-1';
-const PARAMS: Record<string, string> = { id: ID, code: 'GBR' };
+const PARAMS: Record<string, string> = { id: ID, code: 'GBR', subscriptionId: `sub_${'0'.repeat(32)}` };
 const BODIES: Record<string, unknown> = {
   'POST /api/agreements': {
     id: 'usa-kor-1953',

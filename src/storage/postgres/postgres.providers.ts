@@ -19,6 +19,8 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import { PostgresEventStore } from './event-store/postgres-event-store.js';
 import { IDEMPOTENCY_STORE } from '../../idempotency/idempotency.store.js';
 import { PostgresIdempotencyStore } from './postgres-idempotency.store.js';
+import { PostgresSubscriptionStore } from './postgres-subscription.store.js';
+import { SUBSCRIPTION_STORE } from '../../webhooks/subscription.store.js';
 import { instrumentStore } from '../../metrics/instrumented-event-store.js';
 import { METRICS, Metrics } from '../../metrics/metrics.js';
 import { postgresReadModels } from './postgres-read-models.js';
@@ -109,6 +111,7 @@ export function postgresProviders(
     { provide: PARTY_READER, ...byPool((h) => new PostgresPartyReader(h.pool)) },
     { provide: API_KEY_STORE, ...byPool((h) => new PostgresApiKeyStore(h.pool)) },
     { provide: IDEMPOTENCY_STORE, ...byPool((h) => new PostgresIdempotencyStore(h.pool)) },
+    { provide: SUBSCRIPTION_STORE, ...byPool((h) => new PostgresSubscriptionStore(h.pool)) },
     PostgresLifecycle,
   ];
 }

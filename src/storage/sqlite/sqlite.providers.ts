@@ -26,6 +26,8 @@ import { checkSqliteAppendOnly } from './sqlite-append-only.js';
 import { SqliteApiKeyStore } from './sqlite-api-key.store.js';
 import { openSqlite, type SqliteHandle } from './sqlite.database.js';
 import { SqliteIdempotencyStore } from './sqlite-idempotency.store.js';
+import { SqliteSubscriptionStore } from './sqlite-subscription.store.js';
+import { SUBSCRIPTION_STORE } from '../../webhooks/subscription.store.js';
 import { WRITER_PROJECTIONS_MODULE, writerProjections } from './sqlite-writer-projections.js';
 
 export const SQLITE = Symbol('SqliteHandle');
@@ -137,6 +139,11 @@ export function sqliteProviders(
       provide: IDEMPOTENCY_STORE,
       inject: [SQLITE],
       useFactory: (s: SqliteHandle) => new SqliteIdempotencyStore(s.db),
+    },
+    {
+      provide: SUBSCRIPTION_STORE,
+      inject: [SQLITE],
+      useFactory: (s: SqliteHandle) => new SqliteSubscriptionStore(s.db),
     },
     SqliteLifecycle,
   ];
