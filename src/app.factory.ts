@@ -13,6 +13,7 @@ import { isValidRequestId } from './http/request-context.js';
 import { redactUrl } from './http/redact.js';
 import { securityHeaders } from './http/security-headers.js';
 import { Door } from './auth/door.js';
+import { traceRequests } from './telemetry/http-tracing.js';
 import { accessIn, accessOf, markPublic, type RouteAccess } from './auth/route-access.js';
 
 export interface CreateAppOptions {
@@ -74,6 +75,8 @@ export async function createApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.maxConnections = config.maxConnections;
+  // First of the hooks: a request refused at the door is traced too.
+  traceRequests(fastify);
   const routes: RouteRecord[] = [];
   fastify.addHook('onRoute', (route) => {
     // The API documentation (the Swagger UI, its assets and the JSON) is public; so is a CORS

@@ -10,6 +10,7 @@ import { LogModule } from './log/log.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PersistenceModule } from './persistence.module.js';
 import { WebModule } from './web/web.module.js';
+import { BusTracing } from './telemetry/bus-tracing.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
@@ -30,10 +31,7 @@ export class AppModule {
         WebhooksModule,
       ],
       controllers: [HealthController],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: clock },
-      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: clock }, BusTracing],
       exports: [APP_CONFIG, CLOCK],
     };
   }

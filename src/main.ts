@@ -3,14 +3,17 @@ import 'reflect-metadata';
 import { createApp, bootLogger } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app.config.js';
 import { DatabaseRefused } from './database/database-refused.js';
+import { startTelemetry } from './telemetry/telemetry.js';
 
 /** How long in-flight requests get to finish after SIGTERM before the process gives up on them. */
 const DRAIN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before the application is built: its spans go to the SDK's provider (none without an endpoint).
+  const stopTelemetry = startTelemetry();
   const app = await createApp(config);
-  exitCleanlyOnSignals(app);
+  exitCleanlyOnSignals(app, stopTelemetry);
   await app.listen(config.port, config.host);
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   bootLogger.log(`Treaty Ledger serves http://${shown}:${config.port} (API under /api, docs at /docs)`);
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
  * the signal again, which would report a kill instead of a clean exit: the listener kept
  * here absorbs that second signal, and the process exits once the close has finished.
  */
-function exitCleanlyOnSignals(app: INestApplication): void {
+function exitCleanlyOnSignals(app: INestApplication, stopTelemetry?: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -33,13 +36,17 @@ function exitCleanlyOnSignals(app: INestApplication): void {
       console.error(`Treaty Ledger: requests still running ${DRAIN_TIMEOUT_MS} ms after ${signal}; exiting.`);
       process.exit(1);
     }, DRAIN_TIMEOUT_MS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Treaty Ledger: shutdown failed. ${String((error as Error)?.stack ?? error)}`);
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      // The spans still buffered are exported before the process ends.
+      .then(() => stopTelemetry?.().catch(() => undefined))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`Treaty Ledger: shutdown failed. ${String((error as Error)?.stack ?? error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 
 /**
@@ -64,6 +65,8 @@ export interface ReadStreamOptions {
 
 /** An append waiting in an adapter's group-commit queue. */
 export interface PendingAppend {
+  /** The caller's trace, when it is recorded: the commit's span goes under it (commit-trace.ts). */
+  trace?: Context;
   streamId: string;
   events: readonly NewEvent[];
   options: AppendOptions;

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, todayOf, type Clock } from '../../clock.js';
 import { LruCache } from '../../lru-cache.js';
+import { inSpan, inSpanSync } from '../../telemetry/tracing.js';
 import {
   EVENT_STORE,
   WrongExpectedVersion,
@@ -83,7 +84,10 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
           throw new WrongExpectedVersion(agreementId, context.expectedVersion, version);
         }
         checkAccess(context.allowedParties, state, commands);
-        decided = decideAll(commands, state, needsHistory(commands) ? await this.history(agreementId) : []);
+        const history = needsHistory(commands) ? await this.history(agreementId) : [];
+        decided = inSpanSync('decide', { 'treaty_ledger.version': version }, () =>
+          decideAll(commands, state, history),
+        );
       } catch (error) {
         // A refusal stands only when decided on the stored row: a remembered state may be stale.
         if (remembered === undefined) throw error;
@@ -98,7 +102,11 @@ export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgree
         metadata,
       }));
       try {
-        const result = await this.store.append(agreementId, toAppend, { expectedVersion: version });
+        const result = await inSpan(
+          'append',
+          { 'treaty_ledger.agreement_id': agreementId, 'treaty_ledger.events': toAppend.length },
+          () => this.store.append(agreementId, toAppend, { expectedVersion: version }),
+        );
         this.recent.set(agreementId, { state: decided.state, version: result.version });
         return { events: result.events, version: result.version, state: decided.state, duplicate: false };
       } catch (error) {

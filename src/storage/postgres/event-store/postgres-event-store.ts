@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { recordedContext, traceCommit } from '../../../event-store/commit-trace.js';
 import { Subject } from 'rxjs';
 import { rows } from '../postgres.database.js';
 import { translatePgError } from '../postgres-errors.js';
@@ -109,7 +110,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return Promise.reject(new StoreUnavailable('the store is closed'));
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, options, resolve, reject });
+      this.queue.push({ trace: recordedContext(), streamId, events, options, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -139,6 +140,7 @@ export class PostgresEventStore implements EventStore {
    */
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
     let outcomes: Outcome[];
+    const started = performance.now();
     try {
       outcomes = await this.transaction((client) => this.writeBatch(client, batch));
     } catch (error) {
@@ -149,6 +151,7 @@ export class PostgresEventStore implements EventStore {
       for (const p of batch) p.reject(translate(error));
       return;
     }
+    traceCommit(batch, started);
     const committed: StoredEvent[] = [];
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;

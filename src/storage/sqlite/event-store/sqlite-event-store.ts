@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { recordedContext, traceCommit } from '../../../event-store/commit-trace.js';
 import { Subject } from 'rxjs';
 import {
   StoreUnavailable,
@@ -77,7 +78,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return Promise.reject(new StoreUnavailable('the store is closed'));
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, options, resolve, reject });
+      this.queue.push({ trace: recordedContext(), streamId, events, options, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -102,6 +103,7 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     const batch = this.queue.splice(0);
     if (batch.length === 0) return;
+    const sent = performance.now();
     const recordedAt = this.now().toISOString();
     const requests = batch.map(({ streamId, events, options }) => ({
       streamId,
@@ -115,6 +117,7 @@ export class SqliteEventStore implements EventStore {
       .then((outcomes) => {
         this.inFlight.delete(done);
         this.changes.committed();
+        traceCommit(batch, sent);
         this.settle(batch, outcomes);
       });
     this.inFlight.add(done);
