@@ -60,7 +60,7 @@ const BROWSER_GLOBALS = Object.fromEntries(
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-output/**'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-output/**', 'client/schema.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -100,7 +100,7 @@ export async function createApp(
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
-  setUpOpenApi(app, DOCS_PATH);
+  setUpOpenApi(app, DOCS_PATH, config.publicUrl);
   return app;
 }
 

@@ -283,14 +283,14 @@ const SUBSCRIPTION_SCHEMA = {
   },
 };
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, publicUrl?: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Treaty Ledger')
     .setDescription(
       'Event-sourced ledger of defense agreements. Errors are RFC 9457 application/problem+json.',
     )
     .setVersion('0.1.0')
-    .addServer('/', 'This server')
+    .addServer(publicUrl ?? '/', publicUrl ? 'PUBLIC_URL' : 'This server (PUBLIC_URL is not set)')
     .setLicense('UNLICENSED', '')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'An API key: npm run keys -- create …' },
@@ -332,7 +332,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     },
     RecordEventRequest: {
       oneOf: EVENT_TYPES.map((type) => ({ $ref: `#/components/schemas/${type}Request` })),
-      discriminator: { propertyName: 'type' },
+      discriminator: {
+        propertyName: 'type',
+        mapping: Object.fromEntries(EVENT_TYPES.map((type) => [type, `#/components/schemas/${type}Request`])),
+      },
     },
   };
   for (const type of EVENT_TYPES) {
@@ -375,24 +378,37 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         continue;
       }
       Object.assign(operation, { security: [{ apiKey: [] }] });
+      const adminOnly = path.startsWith('/api/subscriptions');
+      const writes = method !== 'get';
       operation.responses = {
         '400': problemResponse(
-          'A path parameter, query parameter or header breaks a rule: the field and the rule are named',
+          'A path parameter, query parameter, header or body field breaks a rule: the field and the rule are named',
         ),
-        ...(path.includes('{') ? { '404': problemResponse('No such agreement or party') } : {}),
         '401': problemResponse('No API key, or a revoked one'),
-        '429': problemResponse('Rate limit for this key reached (Retry-After)'),
+        ...(adminOnly
+          ? { '403': problemResponse('Not an admin key') }
+          : writes
+            ? {
+                '403': problemResponse(
+                  'This key may not write here (viewer, or a recorder outside its parties)',
+                ),
+              }
+            : {}),
+        ...(path.includes('{')
+          ? { '404': problemResponse(adminOnly ? 'No such subscription' : 'No such agreement or party') }
+          : {}),
         ...(method === 'post'
           ? {
-              '403': problemResponse(
-                'This key may not write here (viewer, or a recorder outside its parties)',
-              ),
               '409': problemResponse(
                 'Refused by the agreement rules, or IdempotencyKeyInFlight: the same Idempotency-Key is still running elsewhere (Retry-After)',
               ),
+              '413': problemResponse('Body over the size limit (BODY_LIMIT_BYTES)'),
+              '415': problemResponse('The body is not application/json'),
               '422': problemResponse('Idempotency-Key reused with a different request'),
             }
           : {}),
+        '429': problemResponse('Rate limit for this key reached (Retry-After)'),
+        '503': problemResponse('The database cannot be reached or cannot take writes now (Retry-After)'),
         // A route's own descriptions win over these generic ones.
         ...operation.responses,
       };
@@ -401,6 +417,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-export function setUpOpenApi(app: INestApplication, path: string): void {
-  SwaggerModule.setup(path, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${path}-json` });
+export function setUpOpenApi(app: INestApplication, path: string, publicUrl?: string): void {
+  SwaggerModule.setup(path, app, () => buildOpenApiDocument(app, publicUrl), {
+    jsonDocumentUrl: `${path}-json`,
+  });
 }
