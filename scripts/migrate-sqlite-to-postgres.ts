@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   });
   const seconds = (report.elapsedMs / 1000).toFixed(1);
   console.log(
-    `Copied ${report.events} events in ${report.streams} streams and ${report.apiKeys} API keys in ${seconds} s; ` +
+    `Copied ${report.events} events in ${report.streams} streams, ${report.apiKeys} API keys and ${report.subscriptions} webhook subscriptions in ${seconds} s; ` +
       `read models rebuilt on PostgreSQL.`,
   );
   if (report.chains.valid && report.headsMatch) {

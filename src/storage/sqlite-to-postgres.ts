@@ -14,6 +14,8 @@ export interface CopyReport {
   events: number;
   streams: number;
   apiKeys: number;
+  /** Webhook subscriptions, with their secrets and checkpoints (their delivery logs stay behind). */
+  subscriptions: number;
   /** Every stream's hash chain recomputed on PostgreSQL after the copy. */
   chains: { valid: boolean; checked: number; invalid: { streamId: string; position: number }[] };
   /** Each stream's head (version and last hash) is the same on both sides. */
@@ -117,6 +119,29 @@ export async function copySqliteToPostgres(options: {
         }
         apiKeys = keys.length;
       }
+      let subscriptions = 0;
+      if (tables.has('webhook_subscriptions')) {
+        const rows = source.prepare<[], Record<string, unknown>>('SELECT * FROM webhook_subscriptions').all();
+        for (const r of rows) {
+          await target.query(
+            `INSERT INTO webhook_subscriptions (id, url, secret, filter, status, position, created_at, created_by,
+               last_error, last_error_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+            [
+              r.id,
+              r.url,
+              r.secret,
+              r.filter,
+              r.status,
+              r.position,
+              r.created_at,
+              r.created_by,
+              r.last_error,
+              r.last_error_at,
+            ],
+          );
+        }
+        subscriptions = rows.length;
+      }
 
       const chains = await verifyChains(target);
       const heads = (
@@ -132,6 +157,7 @@ export async function copySqliteToPostgres(options: {
         events: copied,
         streams: streams.length,
         apiKeys,
+        subscriptions,
         chains,
         headsMatch,
         elapsedMs: performance.now() - started,

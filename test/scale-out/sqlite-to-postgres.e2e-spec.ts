@@ -167,7 +167,9 @@ describe('npm run migrate:sqlite-to-postgres', () => {
 
   it('copies the history with positions and hashes unchanged, verifies it, and refuses to copy twice', async () => {
     const first = await runCopy(`sqlite:${dbFile}`, database.url);
-    expect(first.output).toMatch(new RegExp(`Copied ${HISTORY.length} events in 4 streams and 1 API keys`));
+    expect(first.output).toMatch(
+      new RegExp(`Copied ${HISTORY.length} events in 4 streams, 1 API keys and 0 webhook subscriptions`),
+    );
     expect(first.output).toMatch(/Hash chains verified on PostgreSQL: \d+ events, all valid/);
     expect(first.code).toBe(0);
 
