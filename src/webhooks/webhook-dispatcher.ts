@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -43,7 +43,7 @@ type Outcome = 'delivered' | 'stop';
  * its checkpoint still before the event: resuming it starts there, nothing skipped.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly owner = `${hostname()}/${process.pid}/${randomUUID()}`;
   private readonly policy: OutboundPolicy;
@@ -85,7 +85,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return this.claim();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: the deliveries in flight finish (or give up) and the leases go. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.heartbeat);
     this.live?.unsubscribe();
