@@ -9,16 +9,20 @@ export function recordedContext(): Context | undefined {
   return trace.getSpan(active)?.isRecording() ? active : undefined;
 }
 
+const NOTHING = () => undefined;
+
 /**
- * After a group commit: under each traced append a `commit` span, from when its batch went to be
- * committed to when the commit was known durable, and the batch's size on the append's own span
- * (the appends that shared the transaction and its fsync). `startTime` is a `performance.now()`.
+ * As a group commit starts: under each traced append a `commit` span, and the batch's size (the
+ * appends that share the transaction and its fsync) on it and on the append's own span. Returns
+ * what ends the spans, called once the commit is durable (or has failed).
  */
-export function traceCommit(batch: readonly PendingAppend[], startTime: number): void {
+export function commitSpans(batch: readonly PendingAppend[]): () => void {
+  const traced = batch.filter((pending) => pending.trace !== undefined);
+  if (traced.length === 0) return NOTHING;
   const attributes = { 'treaty_ledger.batch.appends': batch.length };
-  for (const pending of batch) {
-    if (!pending.trace) continue;
-    trace.getSpan(pending.trace)?.setAttributes(attributes);
-    tracer.startSpan('commit', { startTime, attributes }, pending.trace).end();
-  }
+  const spans = traced.map((pending) => {
+    trace.getSpan(pending.trace!)?.setAttributes(attributes);
+    return tracer.startSpan('commit', { attributes }, pending.trace);
+  });
+  return () => spans.forEach((span) => span.end());
 }

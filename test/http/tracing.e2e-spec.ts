@@ -84,14 +84,22 @@ describe('tracing with an SDK registered', () => {
     const [commit] = childrenOf(spans, append);
     expect(commit!.name).toBe('commit');
     expect(commit!.attributes['treaty_ledger.batch.appends']).toBeGreaterThanOrEqual(1);
-    // Each span lies within its parent.
+    // Each span lies within its parent. The SDK dates a span's start from Date.now() (a millisecond
+    // clock) and measures its length with performance.now(): spans are compared to the millisecond.
     for (const [outer, inner] of [
       [root, command!],
       [command!, append],
       [append, commit!],
     ] as const) {
-      expect(toNs(inner.startTime)).toBeGreaterThanOrEqual(toNs(outer.startTime));
-      expect(toNs(inner.endTime)).toBeLessThanOrEqual(toNs(outer.endTime));
+      const pair = `${inner.name} in ${outer.name}`;
+      expect({ pair, startsWithin: toNs(inner.startTime) >= toNs(outer.startTime) - MS }).toEqual({
+        pair,
+        startsWithin: true,
+      });
+      expect({ pair, endsWithin: toNs(inner.endTime) <= toNs(outer.endTime) + MS }).toEqual({
+        pair,
+        endsWithin: true,
+      });
     }
   });
 
@@ -151,4 +159,5 @@ describe('tracing with an SDK registered', () => {
   });
 });
 
+const MS = 1_000_000n;
 const toNs = ([s, ns]: [number, number]) => BigInt(s) * 1_000_000_000n + BigInt(ns);

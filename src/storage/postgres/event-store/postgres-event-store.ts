@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { recordedContext, traceCommit } from '../../../event-store/commit-trace.js';
+import { commitSpans, recordedContext } from '../../../event-store/commit-trace.js';
 import { Subject } from 'rxjs';
 import { rows } from '../postgres.database.js';
 import { translatePgError } from '../postgres-errors.js';
@@ -140,10 +140,11 @@ export class PostgresEventStore implements EventStore {
    */
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
     let outcomes: Outcome[];
-    const started = performance.now();
+    const traced = commitSpans(batch);
     try {
       outcomes = await this.transaction((client) => this.writeBatch(client, batch));
     } catch (error) {
+      traced();
       if (batch.length > 1 && !(translate(error) instanceof StoreUnavailable)) {
         for (const pending of batch) await this.commitBatch([pending]);
         return;
@@ -151,7 +152,7 @@ export class PostgresEventStore implements EventStore {
       for (const p of batch) p.reject(translate(error));
       return;
     }
-    traceCommit(batch, started);
+    traced();
     const committed: StoredEvent[] = [];
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;

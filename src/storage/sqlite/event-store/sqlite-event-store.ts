@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { recordedContext, traceCommit } from '../../../event-store/commit-trace.js';
+import { commitSpans, recordedContext } from '../../../event-store/commit-trace.js';
 import { Subject } from 'rxjs';
 import {
   StoreUnavailable,
@@ -103,7 +103,7 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     const batch = this.queue.splice(0);
     if (batch.length === 0) return;
-    const sent = performance.now();
+    const traced = commitSpans(batch);
     const recordedAt = this.now().toISOString();
     const requests = batch.map(({ streamId, events, options }) => ({
       streamId,
@@ -117,7 +117,7 @@ export class SqliteEventStore implements EventStore {
       .then((outcomes) => {
         this.inFlight.delete(done);
         this.changes.committed();
-        traceCommit(batch, sent);
+        traced();
         this.settle(batch, outcomes);
       });
     this.inFlight.add(done);
