@@ -176,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 100, 120_000),
       maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 5, 1, 100),
       backoffMs: integer(env, 'WEBHOOK_BACKOFF_MS', 500, 1, 600_000),
-      leaseMs: integer(env, 'WEBHOOK_LEASE_MS', 10_000, 2_000, 3_600_000),
+      leaseMs: integer(env, 'WEBHOOK_LEASE_MS', 5_000, 2_000, 3_600_000),
     },
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')

@@ -9,11 +9,13 @@ import type { FieldError } from '../http/problem.js';
  * documentation, multicast and reserved ranges are refused unless the host or address is listed in
  * WEBHOOK_ALLOWED_HOSTS (host names, addresses or CIDR ranges). Checked when a subscription is made
  * and again on every connection (the address a delivery connects to is the one checked: a name that
- * resolves elsewhere later is caught then).
+ * resolves elsewhere later is caught then). A listed host name also allows the addresses it resolved to
+ * when first needed (`localhost` listed allows http://127.0.0.1/ too).
  */
 export class OutboundPolicy {
   private readonly hosts = new Set<string>();
   private readonly listed = new BlockList();
+  private listedNamesResolved?: Promise<void>;
 
   constructor(allowed: readonly string[]) {
     for (const entry of allowed.map((e) => e.trim().toLowerCase()).filter(Boolean)) {
@@ -23,6 +25,17 @@ export class OutboundPolicy {
       else if (family) this.listed.addAddress(address!, familyName(family));
       else this.hosts.add(entry);
     }
+  }
+
+  /** Resolves the listed host names once, adding their addresses to the list (a name that fails adds none). */
+  ready(): Promise<void> {
+    this.listedNamesResolved ??= Promise.all(
+      [...this.hosts].map(async (host) => {
+        const found = await lookup(host, { all: true }).catch(() => []);
+        for (const { address, family } of found) this.listed.addAddress(address, familyName(family));
+      }),
+    ).then(() => undefined);
+    return this.listedNamesResolved;
   }
 
   /** The refusal for a URL as given, without resolving it: undefined when its form is acceptable. */
@@ -56,6 +69,7 @@ export class OutboundPolicy {
   async check(raw: string): Promise<FieldError | undefined> {
     const { url, error } = this.formOf(raw);
     if (error) return error;
+    await this.ready();
     const host = bare(url!.hostname);
     let addresses: string[];
     try {

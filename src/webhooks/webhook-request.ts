@@ -38,12 +38,13 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * error in words (never the secret, never the receiver's body). Redirects are not followed. The
  * connection goes only to an address the policy allows, checked as the name is resolved.
  */
-export function postWebhook(
+export async function postWebhook(
   target: string,
   headers: Record<string, string>,
   body: string,
   options: { timeoutMs: number; policy: OutboundPolicy; userAgent: string },
 ): Promise<Attempt> {
+  await options.policy.ready();
   const started = performance.now();
   const done = (attempt: Omit<Attempt, 'latencyMs'>): Attempt => ({
     ...attempt,
@@ -52,7 +53,7 @@ export function postWebhook(
   const url = new URL(target);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) && !options.policy.allows(host, host)) {
-    return Promise.resolve(done({ ok: false, error: `${host} is not an allowed address` }));
+    return done({ ok: false, error: `${host} is not an allowed address` });
   }
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {

@@ -210,6 +210,17 @@ describe('webhook subscriptions', () => {
     } finally {
       await unlisted.close();
     }
+    const byName = await startApp({ env: { ...WEBHOOK_ENV, WEBHOOK_ALLOWED_HOSTS: 'localhost' } });
+    try {
+      // A listed name allows what it resolves to: localhost listed, 127.0.0.1 may be named.
+      for (const url of ['http://localhost:9/hook', 'http://127.0.0.1:9/hook']) {
+        expect((await api(byName.url).post('/api/subscriptions', { url })).status).toBe(201);
+      }
+      const refused = await api(byName.url).post('/api/subscriptions', { url: 'http://10.0.0.1/hook' });
+      expect(refused.status).toBe(400);
+    } finally {
+      await byName.close();
+    }
     const listed = await http.post('/api/subscriptions', { url: 'http://127.0.0.1:9/hook' });
     expect(listed.status).toBe(201);
     await http.request('DELETE', `/api/subscriptions/${listed.body.id}`);

@@ -49,6 +49,9 @@ export async function startApp(
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '0',
     AUTH_FAILURES_PER_MINUTE: '0',
+    // A loaded test machine (two jest workers beside PostgreSQL on two cores) can keep a pool
+    // connection waiting past the 5 s default: a test about that sets its own.
+    DATABASE_CONNECT_TIMEOUT_MS: '30000',
     ...options.env,
   });
   const app = await createApp(config, options.clock ? { clock: options.clock } : {}).catch(async (error) => {
