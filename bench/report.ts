@@ -69,6 +69,8 @@ export function judge(rows: readonly Row[]): Goal[] {
   const timeline = row('timeline');
   const long = row('append-long');
   const rebuild = row('rebuild');
+  const mixedWrites = row('mixed-writes');
+  const mixedReads = row('mixed-reads');
   const withMillion = rows.filter((r) => r.key.startsWith('stored-'));
   const appendRate = append?.load?.reqPerSec ?? 0;
   const appendRatio = append?.ratio?.value ?? 0;
@@ -109,6 +111,22 @@ export function judge(rows: readonly Row[]): Goal[] {
       target: '≥ 100,000 events/s',
       measured: rebuild?.status === 'ok' ? `${n(rebuild.eventsPerSec)} events/s` : 'pending',
       met: rebuild?.status === 'ok' ? (rebuild.eventsPerSec ?? 0) >= 100_000 : 'pending',
+    },
+    {
+      figure: 'mixed on SQLite: appends beside 56 readers',
+      target: '≥ 0.5 × alone (8 connections)',
+      measured: mixedWrites ? `${n(mixedWrites.ratio?.value, 2)} × alone` : 'pending',
+      met: mixedWrites ? (mixedWrites.ratio?.value ?? 0) >= 0.5 : 'pending',
+    },
+    {
+      figure: 'mixed on SQLite: status reads beside 8 writers',
+      target: '≥ 0.6 × alone, p99 ≤ 15 ms',
+      measured: mixedReads
+        ? `${n(mixedReads.ratio?.value, 2)} × alone, p99 ${n(mixedReads.load?.latency.p99, 1)} ms`
+        : 'pending',
+      met: mixedReads
+        ? (mixedReads.ratio?.value ?? 0) >= 0.6 && (mixedReads.load?.latency.p99 ?? Infinity) <= 15
+        : 'pending',
     },
     {
       figure: 'server peak RSS with the large store',

@@ -298,8 +298,118 @@ async function appScenarios(ceiling: Server): Promise<void> {
       },
     ],
   );
+  await mixed(server, ids);
   await longVersusFresh(server, 'bench-long', freshIds);
   await stopChild(server.child);
+}
+
+/**
+ * The event loop's 99th-percentile delay since the last scrape, in ms: prom-client's
+ * `nodejs_eventloop_lag_p99_seconds` (monitorEventLoopDelay, reset on every collect).
+ */
+async function eventLoopP99(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { ...authHeaders } })).text();
+  const value = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1];
+  return value === undefined ? NaN : round2(Number(value) * 1000);
+}
+
+/**
+ * Reads and writes at once, as a treaty office and its analysts load one instance: 56 connections
+ * read status while 8 append, and each side alone in the same round (writes alone, reads alone,
+ * then both), so that the machine's drift moves them alike. Each row's ratio is to its side alone;
+ * the event loop's p99 delay is measured over each run.
+ */
+async function mixed(server: Server, ids: readonly string[]) {
+  if (!selected('mixed')) return;
+  const readers = 56;
+  const writers = 8;
+  const reads = rotating(ids, readStatus);
+  const writes = rotating(ids, appendTo);
+  log(`mixed (${readers} reading status, ${writers} appending): warming up`);
+  await Promise.all([
+    load(server.url, writers, profile.warmupS, writes),
+    load(server.url, readers, profile.warmupS, reads),
+  ]);
+  log(`mixed: measuring, ${profile.rounds} rounds`);
+  const roundS = profile.durationS / profile.rounds;
+  const runs = { readsAlone: [], writesAlone: [], reads: [], writes: [] } as Record<
+    'readsAlone' | 'writesAlone' | 'reads' | 'writes',
+    { row: Row; raw: RawLoad }[]
+  >;
+  const lag = { readsAlone: [] as number[], writesAlone: [] as number[], both: [] as number[] };
+  for (let round = 0; round < profile.rounds; round++) {
+    await eventLoopP99(server.url);
+    runs.writesAlone.push(await metered('', '', server, writers, roundS, writes));
+    lag.writesAlone.push(await eventLoopP99(server.url));
+    runs.readsAlone.push(await metered('', '', server, readers, roundS, reads));
+    lag.readsAlone.push(await eventLoopP99(server.url));
+    // Both at once: the server's CPU is shared, so it is given per request of either kind.
+    const meter = new ProcessMeter(server.child.pid).start();
+    const [w, r] = await Promise.all([
+      runLoadRaw({
+        url: server.url,
+        connections: writers,
+        durationS: roundS,
+        headers: authHeaders,
+        next: writes,
+      }),
+      runLoadRaw({
+        url: server.url,
+        connections: readers,
+        durationS: roundS,
+        headers: authHeaders,
+        next: reads,
+      }),
+    ]);
+    const { peakRssMB, cpuMs } = meter.stop();
+    lag.both.push(await eventLoopP99(server.url));
+    const answered = [w, r].reduce(
+      (a, x) => a + x.latencies.length + Object.values(x.otherStatuses).reduce((b, c) => b + c, 0),
+      0,
+    );
+    const cpuUsPerReq = Math.round((cpuMs * 1000) / answered);
+    for (const [raw, list] of [
+      [w, runs.writes],
+      [r, runs.reads],
+    ] as const) {
+      list.push({
+        row: { key: '', name: '', status: 'ok', load: summarize([raw]), peakRssMB, cpuUsPerReq },
+        raw,
+      });
+    }
+  }
+  const worst = (xs: number[]) => Math.max(...xs);
+  const writesAlone = combine(
+    'mixed-writes-alone',
+    `  appends alone (${writers} connections; event loop p99 ${worst(lag.writesAlone)} ms)`,
+    runs.writesAlone,
+  );
+  const readsAlone = combine(
+    'mixed-reads-alone',
+    `  status reads alone (${readers} connections; event loop p99 ${worst(lag.readsAlone)} ms)`,
+    runs.readsAlone,
+  );
+  const both = `event loop p99 ${worst(lag.both)} ms`;
+  const writesMixed = combine(
+    'mixed-writes',
+    `mixed: appends (${writers} connections) beside ${readers} readers (${both})`,
+    runs.writes,
+  );
+  const readsMixed = combine(
+    'mixed-reads',
+    `mixed: status reads (${readers} connections) beside ${writers} writers`,
+    runs.reads,
+  );
+  writesMixed.ratio = {
+    value: round2(writesMixed.load!.reqPerSec / writesAlone.load!.reqPerSec),
+    of: 'alone',
+  };
+  readsMixed.ratio = { value: round2(readsMixed.load!.reqPerSec / readsAlone.load!.reqPerSec), of: 'alone' };
+  rows.push(writesAlone, readsAlone, writesMixed, readsMixed);
+  log(
+    `mixed: appends ${writesMixed.load!.reqPerSec}/s (${writesMixed.ratio.value} × alone, p99 ${writesMixed.load!.latency.p99} ms), ` +
+      `reads ${readsMixed.load!.reqPerSec}/s (${readsMixed.ratio.value} × alone, p99 ${readsMixed.load!.latency.p99} ms), ${both}`,
+  );
 }
 
 async function storedScenarios(ceiling: Server): Promise<void> {
