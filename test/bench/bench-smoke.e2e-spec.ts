@@ -59,6 +59,10 @@ describe('npm run bench -- --quick', () => {
       'rebuild',
       'stored-append',
       'stored-status',
+      'mixed-writes-alone',
+      'mixed-reads-alone',
+      'mixed-writes',
+      'mixed-reads',
     ]) {
       expect(keys).toContain(key);
     }
@@ -94,6 +98,8 @@ describe('npm run bench -- --quick', () => {
       'append-long',
       'stored-append',
       'stored-status',
+      'mixed-writes',
+      'mixed-reads',
     ]) {
       expect([key, finite(rows.find((r) => r.key === key).ratio?.value)]).toEqual([key, true]);
     }
@@ -109,7 +115,7 @@ describe('npm run bench -- --quick', () => {
       expect(rebuild.status).toBe('pending');
     }
 
-    expect(results.goals).toHaveLength(7);
+    expect(results.goals).toHaveLength(9);
     for (const goal of results.goals) expect([true, false, 'pending']).toContain(goal.met);
   }, 600_000);
 });
