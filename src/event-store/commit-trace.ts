@@ -1,7 +1,6 @@
 import { context, trace, type Context } from '@opentelemetry/api';
+import { tracer } from '../telemetry/tracing.js';
 import type { PendingAppend } from './event-store.port.js';
-
-const tracer = trace.getTracer('treaty-ledger');
 
 /** The caller's context when its span is recorded; undefined (nothing to do later) when tracing is off. */
 export function recordedContext(): Context | undefined {

@@ -39,7 +39,7 @@ export class OutboundPolicy {
   }
 
   /** The refusal for a URL as given, without resolving it: undefined when its form is acceptable. */
-  formOf(raw: string): { url?: URL; error?: FieldError } {
+  private formOf(raw: string): { url?: URL; error?: FieldError } {
     let url: URL;
     try {
       url = new URL(raw);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../agreements/domain/agreement.events.js';
 import { agreementId, partyCode } from '../agreements/domain/agreement.values.js';
+import { limitParam } from '../http/pagination.js';
 
 const MAX_FILTER_ENTRIES = 100;
 
@@ -24,12 +25,7 @@ export const subscriptionId = z
   .regex(/^sub_[0-9a-f]{32}$/, { message: 'must be a subscription id' });
 
 export const deliveriesQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, { message: 'must be a whole number from 1 to 500' })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 500, { message: 'must be a whole number from 1 to 500' })
-    .optional(),
+  limit: limitParam,
   before: z
     .string()
     .regex(/^\d{1,15}$/, { message: 'must be a whole number' })

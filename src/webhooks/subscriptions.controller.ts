@@ -3,10 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { AdminOnly } from '../auth/route-access.js';
 import { principalOf } from '../auth/door.js';
-import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { badRequest, problem, ProblemError, validationProblem } from '../http/problem.js';
 import { parseOrThrow } from '../http/zod-validation.js';
+import { DEFAULT_LIMIT } from '../http/pagination.js';
 import { OutboundPolicy } from './outbound-url.js';
 import { deliveriesQuery, subscriptionId, subscriptionRequest } from './subscription.requests.js';
 import { SUBSCRIPTION_STORE, type Subscription, type SubscriptionStore } from './subscription.store.js';
@@ -16,16 +16,12 @@ import { newWebhookSecret } from './webhook-request.js';
 /** Webhook subscriptions: admin keys only, reads too (a subscription sees every event it asks for). */
 @Controller('api/subscriptions')
 export class SubscriptionsController {
-  private readonly policy: OutboundPolicy;
-
   constructor(
     @Inject(SUBSCRIPTION_STORE) private readonly subscriptions: SubscriptionStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly policy: OutboundPolicy,
     private readonly dispatcher: WebhookDispatcher,
-  ) {
-    this.policy = new OutboundPolicy(config.webhooks.allowedHosts);
-  }
+  ) {}
 
   @AdminOnly()
   @Post()
@@ -51,7 +47,7 @@ export class SubscriptionsController {
       createdBy: principalOf(request)?.name ?? 'admin',
     };
     await this.subscriptions.create(subscription);
-    void this.dispatcher.claimNow();
+    void this.dispatcher.claim();
     const { secret, ...shown } = subscription;
     // The secret is shown this once: receivers verify signatures with it; it cannot be read again.
     return { ...present({ ...shown, status: 'active' }), secret };
@@ -84,7 +80,7 @@ export class SubscriptionsController {
     const id = parseOrThrow(subscriptionId, rawId, 'subscriptionId');
     const resumed = await this.subscriptions.resume(id);
     if (!resumed) throw subscriptionNotFound(id);
-    void this.dispatcher.claimNow();
+    void this.dispatcher.claim();
     return present(resumed);
   }
 
@@ -92,7 +88,7 @@ export class SubscriptionsController {
   @Get(':subscriptionId/deliveries')
   async deliveries(@Param('subscriptionId') rawId: string, @Query() query: unknown) {
     const { id } = await this.existing(rawId);
-    const { limit = 100, before } = parseOrThrow(deliveriesQuery, query);
+    const { limit = DEFAULT_LIMIT, before } = parseOrThrow(deliveriesQuery, query);
     const items = await this.subscriptions.deliveries(id, limit + 1, before);
     const page = items.slice(0, limit);
     return { items: page, ...(items.length > limit ? { nextBefore: page[page.length - 1]!.id } : {}) };

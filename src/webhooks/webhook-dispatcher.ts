@@ -46,7 +46,6 @@ type Outcome = 'delivered' | 'stop';
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly owner = `${hostname()}/${process.pid}/${randomUUID()}`;
-  private readonly policy: OutboundPolicy;
   /** The subscriptions this instance held at its last claim. */
   private held = new Map<string, ClaimedSubscription>();
   /** Running deliverers, by subscription id; `more` says events may have come since its last read. */
@@ -67,9 +66,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STATUS_READER) private readonly statuses: StatusReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.policy = new OutboundPolicy(config.webhooks.allowedHosts);
-  }
+    private readonly policy: OutboundPolicy,
+  ) {}
 
   onApplicationBootstrap(): void {
     // New events wake the deliverers of the subscriptions held; claiming waits for the heartbeat
@@ -78,11 +76,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.heartbeat = setInterval(() => void this.claim(), HEARTBEAT_MS);
     this.heartbeat.unref();
     void this.claim();
-  }
-
-  /** Claims (and renews) at once, then starts deliverers: a new or resumed subscription starts now. */
-  claimNow(): Promise<void> {
-    return this.claim();
   }
 
   /** Before the database closes: the deliveries in flight finish (or give up) and the leases go. */
@@ -97,7 +90,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     await this.subscriptions.release(this.owner).catch(() => undefined);
   }
 
-  private claim(): Promise<void> {
+  /** Claims (and renews) the leases, then starts deliverers: called each second, and for a new or resumed subscription. */
+  claim(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.claiming ??= this.subscriptions
       .claim(this.owner, this.config.webhooks.leaseMs)

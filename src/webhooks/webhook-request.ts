@@ -72,7 +72,6 @@ export async function postWebhook(
       {
         method: 'POST',
         lookup,
-        timeout: options.timeoutMs,
         headers: {
           ...headers,
           'content-type': 'application/json',
@@ -98,11 +97,11 @@ export async function postWebhook(
         response.on('error', finish);
       },
     );
+    // One deadline for the whole exchange (connect, send, answer), not an idle-socket timeout.
     const deadline = setTimeout(
       () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
       options.timeoutMs,
     );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
     request.on('error', (error: NodeJS.ErrnoException) =>
       resolve(done({ ok: false, error: error.code ? `${error.code}: ${error.message}` : error.message })),
     );
