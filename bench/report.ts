@@ -69,6 +69,7 @@ export function judge(rows: readonly Row[]): Goal[] {
   const timeline = row('timeline');
   const long = row('append-long');
   const rebuild = row('rebuild');
+  const pgAppend = row('pg-append');
   const mixedWrites = row('mixed-writes');
   const mixedReads = row('mixed-reads');
   const withMillion = rows.filter((r) => r.key.startsWith('stored-'));
@@ -111,6 +112,16 @@ export function judge(rows: readonly Row[]): Goal[] {
       target: '≥ 100,000 events/s',
       measured: rebuild?.status === 'ok' ? `${n(rebuild.eventsPerSec)} events/s` : 'pending',
       met: rebuild?.status === 'ok' ? (rebuild.eventsPerSec ?? 0) >= 100_000 : 'pending',
+    },
+    {
+      figure: 'PostgreSQL, 2 instances, 64 connections: durable appends/s',
+      target: '≥ 3,000, p99 ≤ 50 ms',
+      measured: pgAppend
+        ? `${n(pgAppend.load?.reqPerSec)}, p99 ${n(pgAppend.load?.latency.p99, 1)} ms`
+        : 'pending',
+      met: pgAppend
+        ? (pgAppend.load?.reqPerSec ?? 0) >= 3000 && (pgAppend.load?.latency.p99 ?? Infinity) <= 50
+        : 'pending',
     },
     {
       figure: 'mixed on SQLite: appends beside 56 readers',

@@ -3,6 +3,14 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, runLoadRaw, summarize, type RawLoad, type RequestFactory } from './load.js';
+import {
+  postgresCpuMs,
+  resetStatements,
+  startBenchPostgres,
+  statementsTable,
+  topStatements,
+  type StatementTime,
+} from './postgres.js';
 import { freePort, ProcessMeter, startChild, stopChild, waitUntilReady, type Child } from './processes.js';
 import { runRebuild } from './rebuild.js';
 import { goalsTable, judge, resultsTable, type Row } from './report.js';
@@ -75,6 +83,8 @@ if (valueOf('--duration')) profile.durationS = Number(valueOf('--duration'));
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const rows: Row[] = [];
+/** PostgreSQL's own time during the pg-append runs, by statement. */
+let pgStatements: StatementTime[] | undefined;
 const work = mkdtempSync(join(tmpdir(), 'treaty-ledger-bench-'));
 const children: Child[] = [];
 
@@ -97,12 +107,12 @@ async function startServer(
   return { child, url };
 }
 
-function startApp(dbFile: string) {
+function startApp(databaseUrl: string, name = 'treaty-ledger') {
   return startServer(
-    'treaty-ledger',
+    name,
     'dist/src/main.js',
     {
-      DATABASE_URL: `sqlite:${dbFile}`,
+      DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
       AUTH_FAILURES_PER_MINUTE: '0',
@@ -245,7 +255,8 @@ function combine(key: string, name: string, rounds: readonly { row: Row; raw: Ra
 }
 
 async function appScenarios(ceiling: Server): Promise<void> {
-  const server = await startApp(join(work, 'app.db'));
+  if (!['append', 'status', 'timeline', 'mixed', 'append-long'].some(selected)) return;
+  const server = await startApp(`sqlite:${join(work, 'app.db')}`);
   log(`creating ${profile.agreements} agreements and the timeline, long and fresh streams`);
   const ids = Array.from({ length: profile.agreements }, (_, i) => `bench-${i}`);
   const freshIds = Array.from({ length: profile.latencyRounds }, (_, i) => `bench-fresh-${i}`);
@@ -412,6 +423,122 @@ async function mixed(server: Server, ids: readonly string[]) {
   );
 }
 
+/** Several runs at the same time as one: their rates add up, their latencies pool. */
+function atOnce(raws: readonly RawLoad[]): RawLoad {
+  return {
+    connections: raws.reduce((a, r) => a + r.connections, 0),
+    elapsedS: Math.max(...raws.map((r) => r.elapsedS)),
+    latencies: raws.flatMap((r) => r.latencies),
+    otherStatuses: summarize(raws).otherStatuses,
+    errors: raws.reduce((a, r) => a + r.errors, 0),
+  };
+}
+
+const exerciseOn = (id: string) => ({
+  method: 'POST',
+  path: `/api/agreements/${id}/events`,
+  headers: { ...authHeaders, 'content-type': 'application/json' },
+  body: JSON.stringify({
+    type: 'ExerciseHeld',
+    occurredOn: '2021-06-10',
+    data: {
+      name: 'Keen Sword',
+      startedOn: '2021-06-01',
+      endedOn: '2021-06-10',
+      participants: ['USA', 'JPN'],
+    },
+  }),
+});
+
+/**
+ * Two instances on one PostgreSQL (durable: fsync and synchronous_commit on), 32 connections
+ * appending `ExerciseHeld` to each, over the same 500 signed agreements (each instance starts
+ * half way round from the other). Rounds alternate with the hello-world as elsewhere. Server
+ * CPU per request is given per instance, and PostgreSQL's (all its processes) per request too;
+ * pg_stat_statements says which statements took the database's time.
+ */
+async function pgAppend(ceiling: Server): Promise<void> {
+  if (!selected('pg-append')) return;
+  const agreements = 500;
+  const perInstance = profile.connections / 2;
+  log('pg-append: starting PostgreSQL (fsync and synchronous_commit on) and two instances');
+  const postgres = await startBenchPostgres();
+  try {
+    const instances = [
+      await startApp(postgres.url, 'treaty-ledger-pg-1'),
+      await startApp(postgres.url, 'treaty-ledger-pg-2'),
+    ];
+    const ids = Array.from({ length: agreements }, (_, i) => `bench-pg-${i}`);
+    log(`pg-append: creating ${agreements} signed agreements`);
+    await inParallel(ids, 16, (id) => createSignedAgreement(instances[0]!.url, id));
+    const shifted = [...ids.slice(agreements / 2), ...ids.slice(0, agreements / 2)];
+    const nexts = [rotating(ids, exerciseOn), rotating(shifted, exerciseOn)];
+    const both = (durationS: number) =>
+      Promise.all(
+        instances.map((server, i) =>
+          runLoadRaw({
+            url: server.url,
+            connections: perInstance,
+            durationS,
+            headers: authHeaders,
+            next: nexts[i]!,
+          }),
+        ),
+      );
+    log('pg-append: warming up');
+    await both(profile.warmupS);
+    await resetStatements(postgres.url);
+    log(`pg-append: measuring, ${profile.rounds} rounds`);
+    const roundS = profile.durationS / profile.rounds;
+    const hellos: { row: Row; raw: RawLoad }[] = [];
+    const runs: RawLoad[] = [];
+    const cpu = { instances: [0, 0], postgres: 0, answered: [0, 0] };
+    let peakRssMB = 0;
+    for (let round = 0; round < profile.rounds; round++) {
+      hellos.push(
+        await metered('', '', ceiling, profile.connections, roundS, () => ({ method: 'GET', path: '/' })),
+      );
+      const meters = instances.map((s) => new ProcessMeter(s.child.pid).start());
+      const pgCpuAtStart = postgresCpuMs(postgres.pid);
+      const raws = await both(roundS);
+      cpu.postgres += postgresCpuMs(postgres.pid) - pgCpuAtStart;
+      meters.forEach((meter, i) => {
+        const used = meter.stop();
+        cpu.instances[i]! += used.cpuMs;
+        peakRssMB = Math.max(peakRssMB, used.peakRssMB);
+        const raw = raws[i]!;
+        cpu.answered[i]! +=
+          raw.latencies.length + Object.values(raw.otherStatuses).reduce((a, b) => a + b, 0);
+      });
+      runs.push(atOnce(raws));
+    }
+    pgStatements = await topStatements(postgres.url, 16);
+    const hello = combine('ceiling-pg-append', '  hello-world ceiling (with pg-append)', hellos);
+    const answered = cpu.answered[0]! + cpu.answered[1]!;
+    const perReq = (ms: number, n: number) => Math.round((ms * 1000) / n);
+    const load = summarize(runs);
+    const row: Row = {
+      key: 'pg-append',
+      name:
+        `PostgreSQL: append, 2 instances × ${perInstance} connections (${agreements} agreements); ` +
+        `CPU µs/req instance 1 ${perReq(cpu.instances[0]!, cpu.answered[0]!)}, instance 2 ${perReq(cpu.instances[1]!, cpu.answered[1]!)}, ` +
+        `PostgreSQL ${perReq(cpu.postgres, answered)}`,
+      status: 'ok',
+      load,
+      ratio: { value: round2(load.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' },
+      cpuUsPerReq: perReq(cpu.instances[0]! + cpu.instances[1]! + cpu.postgres, answered),
+      peakRssMB,
+    };
+    rows.push(hello, row);
+    log(
+      `pg-append: ${load.reqPerSec} req/s, p99 ${load.latency.p99} ms, ${row.cpuUsPerReq} µs CPU/req in all (ceiling ${hello.load!.reqPerSec} req/s)`,
+    );
+    for (const server of instances) await stopChild(server.child);
+  } finally {
+    await postgres.stop();
+  }
+}
+
 async function storedScenarios(ceiling: Server): Promise<void> {
   if (!['seed', 'rebuild', 'stored-append', 'stored-status'].some(selected)) return;
   const dbFile = join(work, 'stored.db');
@@ -447,7 +574,7 @@ async function storedScenarios(ceiling: Server): Promise<void> {
     rows.push(await runRebuild(root, dbFile, total));
   }
 
-  const server = await startApp(dbFile);
+  const server = await startApp(`sqlite:${dbFile}`);
   const ids = Array.from({ length: Math.min(1_000, profile.storedStreams) }, (_, i) => `seed-${i}`);
   const label = `with ${total.toLocaleString('en-US')} events stored`;
   await measure('stored-append', `append ${label}`, server, ceiling, rotating(ids, appendTo));
@@ -473,6 +600,7 @@ async function main(): Promise<void> {
   log(`${quick ? 'quick run' : 'full run'}; working in ${work}`);
   const ceiling = await startServer('hello-world', 'dist/bench/hello-world.js', {}, '/');
   await appScenarios(ceiling);
+  await pgAppend(ceiling);
   await storedScenarios(ceiling);
   await stopChild(ceiling.child);
 
@@ -484,6 +612,7 @@ async function main(): Promise<void> {
     profile,
     rows,
     goals,
+    ...(pgStatements ? { postgresStatements: pgStatements } : {}),
   };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -497,6 +626,10 @@ async function main(): Promise<void> {
     `load average (1, 5, 15 min): ${load.atStart.join(', ')} at the start, ${load.atEnd.join(', ')} at the end\n`,
   );
   console.log(resultsTable(rows));
+  if (pgStatements) {
+    console.log(`\nPostgreSQL's own time during pg-append (pg_stat_statements, all rounds):\n`);
+    console.log(statementsTable(pgStatements));
+  }
   console.log(`\n${goalsTable(goals)}\n`);
   console.log(`Wrote ${out}`);
 }

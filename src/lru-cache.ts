@@ -14,6 +14,11 @@ export class LruCache<V> {
     return value;
   }
 
+  /** The entry, without making it the most recent. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);

@@ -1,4 +1,5 @@
-import { Inject } from '@nestjs/common';
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, todayOf, type Clock } from '../../clock.js';
 import { LruCache } from '../../lru-cache.js';
@@ -8,6 +9,7 @@ import {
   WrongExpectedVersion,
   type EventStore,
   type NewEvent,
+  type StoredEvent,
 } from '../../event-store/event-store.port.js';
 import { commandFor } from '../domain/agreement.commands.js';
 import { decideAll, needsHistory } from '../domain/agreement.decider.js';
@@ -15,7 +17,8 @@ import type { RecordedEvent } from '../domain/retractions.js';
 import { toAgreementEvent } from '../read/agreement-events.js';
 import { DomainError } from '../domain/agreement.errors.js';
 import { eventDataSchemas, type EventData } from '../domain/agreement.events.js';
-import type { AgreementState } from '../domain/agreement.state.js';
+import { evolve, type AgreementState } from '../domain/agreement.state.js';
+import { hasRetraction } from '../domain/retractions.js';
 import { AGREEMENT_STATES, type AgreementStates } from './agreement-states.js';
 import { AccessDenied } from './access-denied.js';
 import {
@@ -33,21 +36,41 @@ const MAX_ATTEMPTS = 200;
  * makes it decide again on the new state; with `If-Match` a stale version is refused.
  */
 @CommandHandler(RecordAgreementEvents)
-export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgreementEvents> {
+export class RecordAgreementEventsHandler implements ICommandHandler<RecordAgreementEvents>, OnModuleDestroy {
   /**
    * The state each agreement was left in by this instance's own last append to it, with the
-   * version it is the state of: deciding the next command needs no read. It can be stale (another
-   * process or instance appended since), which is safe: the append carries the version it was
-   * decided against, the store refuses it when the stream has moved on, and the entry is then
-   * dropped and the command decided again on the stored row.
+   * version it is the state of: deciding the next command needs no read. Events appended since
+   * by other instances (the store's feed carries them, see PostgresEventStore) move it on, so it
+   * stays current. It can still be stale (another process, or an append whose event is not yet
+   * in the feed), which is safe: the append carries the version it was decided against, the
+   * store refuses it when the stream has moved on, and the entry is then dropped and the
+   * command decided again on the stored row.
    */
   private readonly recent = new LruCache<{ state: AgreementState; version: number }>(10_000);
+  private readonly following: Subscription;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AGREEMENT_STATES) private readonly states: AgreementStates,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.following = store.appended$.subscribe((event) => this.follow(event));
+  }
+
+  onModuleDestroy(): void {
+    this.following.unsubscribe();
+  }
+
+  /** Moves a remembered state on by an event from the feed, or forgets it when it cannot. */
+  private follow(event: StoredEvent): void {
+    const remembered = this.recent.peek(event.streamId);
+    if (remembered === undefined || event.version <= remembered.version) return;
+    const next =
+      event.version === remembered.version + 1 && !hasRetraction([event]) && toAgreementEvent(event);
+    if (!next) return void this.recent.delete(event.streamId);
+    remembered.state = evolve(remembered.state, next);
+    remembered.version = event.version;
+  }
 
   async execute({ agreementId, events: inputs, context }: RecordAgreementEvents): Promise<RecordResult> {
     const today = todayOf(this.clock);

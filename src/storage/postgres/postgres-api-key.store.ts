@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rows } from './postgres.database.js';
+import { preparing } from './prepared.js';
 import {
   hashKey,
   newKeyId,
@@ -14,11 +15,16 @@ import {
 
 /** The PostgreSQL twin of SqliteApiKeyStore: a key created or revoked on any instance counts at once on all. */
 export class PostgresApiKeyStore implements ApiKeyStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** The key lookup runs on every request: prepared once per connection. */
+  private readonly prepared: pg.Pool;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.prepared = preparing(pool);
+  }
 
   async findByKey(key: string): Promise<Principal | undefined> {
     const [row] = await rows<ApiKeyRow>(
-      this.pool,
+      this.prepared,
       'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [hashKey(key)],
     );

@@ -92,15 +92,18 @@ export async function runPostgresMigrations(url: string): Promise<string[]> {
 
 export interface PostgresHandle {
   pool: pg.Pool;
+  /** One connection of its own for append transactions: an append never queues behind reads. */
+  writer: pg.Pool;
   url: string;
 }
 
-/** Migrates (unless told not to) and opens the pool this instance uses for everything. */
+/** Migrates (unless told not to) and opens the pools this instance uses: the writer's and the rest's. */
 export async function openPostgres(
   config: PostgresConfig,
   options: { migrate?: boolean } = {},
 ): Promise<PostgresHandle> {
   if (options.migrate ?? true) await runPostgresMigrations(config.url);
   const pool = createPool(config.url, config.pool);
-  return { pool, url: config.url };
+  const writer = createPool(config.url, { ...config.pool, max: 1 });
+  return { pool, writer, url: config.url };
 }

@@ -39,6 +39,7 @@ class PostgresLifecycle implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
+    await this.postgres.writer.end();
     await this.postgres.pool.end();
   }
 }
@@ -61,6 +62,7 @@ export function postgresProviders(
         try {
           if (options.serving) await checkPostgresAppendOnly(handle.pool, 'at DATABASE_URL');
         } catch (error) {
+          await handle.writer.end();
           await handle.pool.end();
           throw error;
         }
@@ -89,8 +91,9 @@ export function postgresProviders(
     {
       provide: EVENT_STORE,
       inject: [POSTGRES, CLOCK, METRICS],
-      useFactory: async ({ pool, url }: PostgresHandle, clock: Clock, metrics: Metrics) => {
+      useFactory: async ({ pool, writer, url }: PostgresHandle, clock: Clock, metrics: Metrics) => {
         const store = await PostgresEventStore.open(pool, {
+          writer,
           projections: postgresReadModels(),
           now: () => clock.now(),
           follow: { url },

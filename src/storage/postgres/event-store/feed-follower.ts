@@ -3,13 +3,16 @@ import { clientConfig } from '../postgres.database.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 
 export interface FeedFollowerOptions {
-  /** The stored events after a position, in position order (one page). */
-  readAfter(after: number): Promise<StoredEvent[]>;
+  /** The stored events after a position, in position order: one page of at most PAGE events. */
+  readAfter(after: number, limit: number): Promise<StoredEvent[]>;
   head(): Promise<number>;
   emit(event: StoredEvent): void;
   /** Where other instances announce their commits; absent: this instance's own commits only. */
   listen?: { url: string; channel: string; pollIntervalMs?: number };
 }
+
+/** Events read per catch-up query. */
+const PAGE = 1000;
 
 /**
  * Feeds `appended$` with every committed event, in position order, each once, whichever
@@ -28,6 +31,8 @@ export class FeedFollower {
   private timer: NodeJS.Timeout | undefined;
   private reconnect: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The last positions of this instance's commits in flight: their notifications need no read. */
+  private readonly own = new Set<number>();
 
   private constructor(
     private readonly options: FeedFollowerOptions,
@@ -54,9 +59,20 @@ export class FeedFollower {
     return this.last;
   }
 
+  /** This instance is about to commit up to `last`: its own notification is not a reason to read. */
+  committing(last: number): void {
+    this.own.add(last);
+  }
+
+  /** The commit up to `last` failed (or its outcome is unknown): a notification of `last` is another's. */
+  abandoned(last: number): void {
+    this.own.delete(last);
+  }
+
   /** Events this instance has just committed, in position order. */
   committed(events: readonly StoredEvent[]): void {
     this.enqueue(async () => {
+      this.own.delete(events[events.length - 1]!.position);
       if (events[0]!.position === this.last + 1) {
         for (const e of events) this.emitInOrder(e);
       } else {
@@ -68,6 +84,16 @@ export class FeedFollower {
   /** Something was committed somewhere: read what follows the last emitted position. */
   poke(): void {
     this.enqueue(() => this.catchUp());
+  }
+
+  /**
+   * Another commit up to `last` somewhere. This instance's own commits are emitted by
+   * `committed`, and a position already emitted needs nothing: either way no read.
+   */
+  private notified(last: number): void {
+    if (!Number.isSafeInteger(last)) return this.poke();
+    if (this.own.has(last)) return;
+    this.enqueue(() => (last <= this.last ? Promise.resolve() : this.catchUp()));
   }
 
   async stop(): Promise<void> {
@@ -89,9 +115,10 @@ export class FeedFollower {
 
   private async catchUp(): Promise<void> {
     for (;;) {
-      const page = await this.options.readAfter(this.last);
+      const page = await this.options.readAfter(this.last, PAGE);
       for (const e of page) this.emitInOrder(e);
-      if (page.length === 0 || this.stopped) return;
+      // A short page is the end: no second read to find nothing.
+      if (page.length < PAGE || this.stopped) return;
     }
   }
 
@@ -104,7 +131,7 @@ export class FeedFollower {
   private async connect(): Promise<void> {
     const { url, channel } = this.options.listen!;
     const client = new pg.Client(clientConfig(url));
-    client.on('notification', () => this.poke());
+    client.on('notification', ({ payload }) => this.notified(Number(payload)));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     await client.connect();

@@ -21,6 +21,7 @@ import { retriedAppend } from '../../../event-store/replay.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { UpcasterChain } from '../../../event-store/upcasting.js';
 import { FeedFollower } from './feed-follower.js';
+import { preparing } from '../prepared.js';
 
 export type PostgresProjection = InlineProjection<pg.PoolClient, Promise<void>>;
 
@@ -32,6 +33,8 @@ export interface PostgresEventStoreOptions {
   now?: () => Date;
   /** Most appends committed in one transaction. */
   maxBatch?: number;
+  /** The pool append transactions take their connection from (one at a time); else `pool`. */
+  writer?: pg.Pool;
   /**
    * Follow appends made by other instances (LISTEN/NOTIFY, with a poll as a safety net), so
    * `appended$` carries every event whatever instance wrote it. Off for one-shot tools.
@@ -43,8 +46,6 @@ export interface PostgresEventStoreOptions {
 export const APPEND_LOCK = 7_306_012_000;
 /** The channel a commit notifies with its last position. */
 export const APPENDED_CHANNEL = 'treaty_ledger_appended';
-/** Rows per INSERT: far below PostgreSQL's 65,535 parameters. */
-const INSERT_CHUNK = 500;
 
 /**
  * The PostgreSQL adapter.
@@ -71,11 +72,13 @@ export class PostgresEventStore implements EventStore {
   private readonly now: () => Date;
   private readonly maxBatch: number;
   private follower!: FeedFollower;
+  private readonly writer: pg.Pool;
 
   private constructor(
     private readonly pool: pg.Pool,
     options: PostgresEventStoreOptions,
   ) {
+    this.writer = options.writer ?? pool;
     this.upcasters = options.upcasters ?? new UpcasterChain();
     this.projections = options.projections ?? [];
     this.now = options.now ?? (() => new Date());
@@ -85,7 +88,7 @@ export class PostgresEventStore implements EventStore {
   static async open(pool: pg.Pool, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
     const store = new PostgresEventStore(pool, options);
     store.follower = await FeedFollower.start({
-      readAfter: (after) => store.readAll({ after, limit: 1000, raw: true }),
+      readAfter: (after, limit) => store.readAll({ after, limit, raw: true }),
       head: () => store.head(),
       emit: (e) => store.subject.next(e),
       ...(options.follow ? { listen: { ...options.follow, channel: APPENDED_CHANNEL } } : {}),
@@ -142,7 +145,7 @@ export class PostgresEventStore implements EventStore {
     let outcomes: Outcome[];
     const traced = commitSpans(batch);
     try {
-      outcomes = await this.transaction((client) => this.writeBatch(client, batch));
+      outcomes = await this.transaction(batch);
     } catch (error) {
       traced();
       if (batch.length > 1 && !(translate(error) instanceof StoreUnavailable)) {
@@ -163,16 +166,18 @@ export class PostgresEventStore implements EventStore {
     if (committed.length > 0) this.follower.committed(committed);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  /**
+   * The batch's transaction on the writer's own connection, so that an append never waits in
+   * the pool behind reads. Three round trips for the store's part whatever the batch size: the
+   * lock and every read it decides on, the writes, and the announcement with COMMIT (the
+   * projections add theirs in between).
+   */
+  private async transaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
+    const client = await this.writer.connect();
     try {
-      // Every append transaction holds this lock from before it numbers its events until
-      // COMMIT: positions are handed out in commit order (see the class comment).
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-      const result = await work(client);
-      await client.query('COMMIT');
+      const outcomes = await this.writeBatch(preparing(client), batch);
       client.release();
-      return result;
+      return outcomes;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       // A broken connection is not given back to the pool.
@@ -182,31 +187,32 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async writeBatch(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
-    // A fresh statement after the lock: it sees every transaction that committed before.
-    // Numbered after the highest position ever given (event_log), so none is ever reused.
-    const [top] = (
-      await client.query<{ head: number }>(
-        `SELECT GREATEST((SELECT COALESCE(MAX(position), 0) FROM events),
-                         COALESCE((SELECT last_position FROM event_log), 0)) AS head`,
-      )
-    ).rows;
-    const ids = batch.flatMap((p) => p.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
-    const stored = new Map<string, StoredEvent>();
-    if (ids.length > 0) {
-      const found = await client.query<EventRow>('SELECT * FROM events WHERE event_id = ANY($1::text[])', [
-        ids,
-      ]);
-      for (const row of found.rows) stored.set(row.event_id, this.toEvent(row, true));
-    }
     const streamIds = [...new Set(batch.map((p) => p.streamId))];
+    const ids = batch.flatMap((p) => p.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
+    // One simple-protocol string, one round trip; each statement takes its own snapshot, so the
+    // reads after the lock see every transaction that committed before it was granted. Every
+    // append transaction holds the lock from before it numbers its events until COMMIT:
+    // positions are handed out in commit order (see the class comment). Numbered after the
+    // highest position ever given (event_log), so none is ever reused.
+    const results = (await client.query(
+      `BEGIN;
+       SELECT pg_advisory_xact_lock(${APPEND_LOCK});
+       SELECT GREATEST((SELECT COALESCE(MAX(position), 0) FROM events),
+                       COALESCE((SELECT last_position FROM event_log), 0)) AS head;
+       SELECT stream_id, version, last_hash AS hash FROM streams
+         WHERE stream_id = ANY(${textArray(client, streamIds)}) FOR UPDATE;
+       ${ids.length > 0 ? `SELECT * FROM events WHERE event_id = ANY(${textArray(client, ids)});` : ''}`,
+    )) as unknown as pg.QueryResult[];
+    const top = results[2]!.rows[0] as { head: number };
     const heads = new Map<string, { version: number; hash: string }>();
-    const found = await client.query<{ stream_id: string; version: number; hash: string }>(
-      'SELECT stream_id, version, last_hash AS hash FROM streams WHERE stream_id = ANY($1::text[]) FOR UPDATE',
-      [streamIds],
-    );
-    for (const row of found.rows) heads.set(row.stream_id, { version: row.version, hash: row.hash });
+    for (const row of results[3]!.rows as { stream_id: string; version: number; hash: string }[]) {
+      heads.set(row.stream_id, { version: row.version, hash: row.hash });
+    }
+    const stored = new Map<string, StoredEvent>();
+    for (const row of (results[4]?.rows ?? []) as EventRow[])
+      stored.set(row.event_id, this.toEvent(row, true));
 
-    let next = top!.head + 1;
+    let next = top.head + 1;
     const written: StoredEvent[] = [];
     const outcomes = batch.map((pending): Outcome => {
       try {
@@ -223,11 +229,12 @@ export class PostgresEventStore implements EventStore {
         return { error };
       }
     });
-    if (written.length === 0) return outcomes;
-
-    for (let from = 0; from < written.length; from += INSERT_CHUNK) {
-      await insertEvents(client, written.slice(from, from + INSERT_CHUNK));
+    if (written.length === 0) {
+      await client.query('COMMIT');
+      return outcomes;
     }
+
+    await insertEvents(client, written);
     const touched = [...new Set(written.map((e) => e.streamId))];
     await client.query(
       `INSERT INTO streams (stream_id, version, last_hash)
@@ -236,14 +243,21 @@ export class PostgresEventStore implements EventStore {
       [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
     );
     for (const projection of this.projections) await projection.apply(client, written);
-    // Delivered by PostgreSQL at COMMIT, to every instance listening (this one included).
-    // One statement: the highest position ever given moves on, and the commit is announced.
-    await client.query(
-      `INSERT INTO event_log (id, last_position) VALUES (true, $1)
-       ON CONFLICT (id) DO UPDATE SET last_position = excluded.last_position
-       RETURNING pg_notify('${APPENDED_CHANNEL}', last_position::text)`,
-      [next - 1],
-    );
+    // The highest position ever given moves on, the commit is announced (PostgreSQL delivers the
+    // notification at COMMIT to every instance listening, this one included), and it commits:
+    // one round trip. A failed statement abandons the rest of the string, COMMIT included.
+    this.follower.committing(next - 1);
+    try {
+      await client.query(
+        `INSERT INTO event_log (id, last_position) VALUES (true, ${next - 1})
+         ON CONFLICT (id) DO UPDATE SET last_position = excluded.last_position
+         RETURNING pg_notify('${APPENDED_CHANNEL}', last_position::text);
+         COMMIT`,
+      );
+    } catch (error) {
+      this.follower.abandoned(next - 1);
+      throw error;
+    }
     return outcomes;
   }
 
@@ -326,36 +340,37 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/** Writes events as they are (positions, hashes and all): the append path and the SQLite copy tool share it. */
+/** Writes events as they are (positions, hashes and all), one array per column: one statement. */
 export async function insertEvents(
   client: pg.PoolClient | pg.Client,
   events: readonly StoredEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const values: unknown[] = [];
-  const tuples = events.map((e) => {
-    const at = values.length;
-    values.push(
-      e.position,
-      e.streamId,
-      e.version,
-      e.eventId,
-      e.type,
-      e.schemaVersion,
-      JSON.stringify(e.data),
-      JSON.stringify(e.metadata),
-      e.occurredOn,
-      e.recordedAt,
-      e.prevHash,
-      e.hash,
-    );
-    return `(${Array.from({ length: 12 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
-  });
   await client.query(
     `INSERT INTO events (position, stream_id, version, event_id, type, schema_version, data, metadata,
-       occurred_on, recorded_at, prev_hash, hash) VALUES ${tuples.join(', ')}`,
-    values,
+       occurred_on, recorded_at, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
+       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+    [
+      events.map((e) => e.position),
+      events.map((e) => e.streamId),
+      events.map((e) => e.version),
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map((e) => e.schemaVersion),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => e.occurredOn),
+      events.map((e) => e.recordedAt),
+      events.map((e) => e.prevHash),
+      events.map((e) => e.hash),
+    ],
   );
+}
+
+/** A text[] literal for a simple-protocol query, every element escaped. */
+function textArray(client: pg.PoolClient, values: readonly string[]): string {
+  return `ARRAY[${values.map((v) => client.escapeLiteral(v)).join(', ')}]::text[]`;
 }
 
 function translate(error: unknown): unknown {
