@@ -36,6 +36,41 @@ describe('PostgreSQL key and idempotency stores, written from several instances'
     expect(await b!.revoke(created[0].record.keyId)).toBe(false);
   });
 
+  it('answers a live key from memory on a serving instance, and forgets it when any instance revokes it', async () => {
+    const [a, b] = pools.map((pool) => new PostgresApiKeyStore(pool));
+    await a!.listen(database.url);
+    await b!.listen(database.url);
+    try {
+      const key = 'tl_cached_recorder_key_0123456789abcdef';
+      const { record } = await a!.create({ name: 'desk', role: 'recorder', parties: ['JPN'], key });
+      expect(await b!.findByKey(key)).toEqual({
+        keyId: record.keyId,
+        name: 'desk',
+        role: 'recorder',
+        parties: ['JPN'],
+      });
+      // Revoked behind the stores' backs (no notification): b answers from memory, the database is not asked.
+      await pools[0]!.query("UPDATE api_keys SET revoked_at = 'x' WHERE id = $1", [record.keyId]);
+      expect(await b!.findByKey(key)).toMatchObject({ keyId: record.keyId });
+      await pools[0]!.query('UPDATE api_keys SET revoked_at = NULL WHERE id = $1', [record.keyId]);
+
+      // Revoked through a: a forgets before it answers, b when PostgreSQL's notification reaches it.
+      expect(await a!.findByKey(key)).toMatchObject({ keyId: record.keyId });
+      const revokedAt = Date.now();
+      expect(await a!.revoke(record.keyId)).toBe(true);
+      expect(await a!.findByKey(key)).toBeUndefined();
+      while ((await b!.findByKey(key)) !== undefined) {
+        expect(Date.now() - revokedAt).toBeLessThan(2_000);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // An unknown key is asked of the database each time, and never remembered.
+      expect(await b!.findByKey('tl_unknown_key_0123456789abcdef0123')).toBeUndefined();
+    } finally {
+      await a!.close();
+      await b!.close();
+    }
+  });
+
   it('keeps the first response remembered for an Idempotency-Key, whichever instance saves it', async () => {
     const [a, b] = pools.map((pool) => new PostgresIdempotencyStore(pool));
     const first = { fingerprint: 'f1', status: 201, headers: { etag: '"1"' }, body: { n: 1, text: 'ü ✓' } };

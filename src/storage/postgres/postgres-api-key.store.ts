@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { rows } from './postgres.database.js';
 import { preparing } from './prepared.js';
+import { PgListener } from './pg-listener.js';
+import { LruCache } from '../../lru-cache.js';
 import {
   hashKey,
   newKeyId,
@@ -13,24 +15,72 @@ import {
   type Role,
 } from '../../auth/api-key.js';
 
-/** The PostgreSQL twin of SqliteApiKeyStore: a key created or revoked on any instance counts at once on all. */
+/** The channel a revocation is announced on (its payload: the key id). */
+export const KEYS_CHANNEL = 'treaty_ledger_keys';
+
+/**
+ * The PostgreSQL twin of SqliteApiKeyStore: a key created on any instance counts at once on
+ * all; a key revoked counts at once on the instance that revoked it and, on the others, as soon
+ * as PostgreSQL's notification of the revocation reaches them (sent at COMMIT).
+ *
+ * With `listen` (the serving app), the live keys found are remembered, so a request needs no
+ * query: a key's role and parties never change, and a revocation empties the cache on every
+ * instance through LISTEN/NOTIFY. Nothing is remembered while the listening connection is down,
+ * nor from a lookup that a revocation overtook. Unknown keys are never remembered (a stranger's
+ * guesses cannot fill the memory).
+ */
 export class PostgresApiKeyStore implements ApiKeyStore {
-  /** The key lookup runs on every request: prepared once per connection. */
+  /** The key lookup runs on every request it does not answer from memory: prepared once per connection. */
   private readonly prepared: pg.Pool;
+  private readonly known = new LruCache<Principal>(10_000);
+  /** Moves on at every revocation and every change of the listener: a lookup begun before remembers nothing. */
+  private epoch = 0;
+  private listener: PgListener | undefined;
 
   constructor(private readonly pool: pg.Pool) {
     this.prepared = preparing(pool);
   }
 
+  /** Remembers live keys from now on, forgetting them all whenever a key is revoked anywhere. */
+  async listen(url: string): Promise<void> {
+    const forget = () => {
+      this.epoch++;
+      this.known.clear();
+    };
+    this.listener = await PgListener.start({
+      url,
+      channel: KEYS_CHANNEL,
+      notified: forget,
+      lost: forget,
+      resumed: forget,
+    });
+  }
+
+  async close(): Promise<void> {
+    const listener = this.listener;
+    this.listener = undefined;
+    this.known.clear();
+    await listener?.stop();
+  }
+
   async findByKey(key: string): Promise<Principal | undefined> {
+    const hash = hashKey(key);
+    const caching = this.listener?.listening === true;
+    if (caching) {
+      const known = this.known.get(hash);
+      if (known) return known;
+    }
+    const epoch = this.epoch;
     const [row] = await rows<ApiKeyRow>(
       this.prepared,
       'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-      [hashKey(key)],
+      [hash],
     );
     if (!row) return undefined;
     const { keyId, name, role, parties } = apiKeyRecordOf(row);
-    return { keyId, name, role, parties };
+    const principal = { keyId, name, role, parties };
+    if (caching && epoch === this.epoch && this.listener?.listening === true) this.known.set(hash, principal);
+    return principal;
   }
 
   async create(input: { name: string; role: Role; parties: string[]; key?: string }) {
@@ -73,11 +123,16 @@ export class PostgresApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string): Promise<boolean> {
+    // Announced to every instance's cache at COMMIT, in the same statement.
     const updated = await rows(
       this.pool,
-      'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id',
+      `UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL
+       RETURNING id, pg_notify('${KEYS_CHANNEL}', id)`,
       [new Date().toISOString(), id],
     );
+    // This instance forgets at once, before it answers.
+    this.epoch++;
+    this.known.clear();
     return updated.length > 0;
   }
 

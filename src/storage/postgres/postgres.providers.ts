@@ -34,10 +34,12 @@ export const POSTGRES = Symbol('PostgresHandle');
 class PostgresLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_KEY_STORE) private readonly keys: PostgresApiKeyStore,
     @Inject(POSTGRES) private readonly postgres: PostgresHandle,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.keys.close();
     await this.store.close();
     await this.postgres.writer.end();
     await this.postgres.pool.end();
@@ -112,7 +114,16 @@ export function postgresProviders(
     { provide: TIMELINE_READER, ...byPool((h) => new PostgresTimelineReader(h.pool)) },
     { provide: MILESTONES_READER, ...byPool((h) => new PostgresMilestonesReader(h.pool)) },
     { provide: PARTY_READER, ...byPool((h) => new PostgresPartyReader(h.pool)) },
-    { provide: API_KEY_STORE, ...byPool((h) => new PostgresApiKeyStore(h.pool)) },
+    {
+      provide: API_KEY_STORE,
+      inject: [POSTGRES],
+      useFactory: async ({ pool, url }: PostgresHandle) => {
+        const keys = new PostgresApiKeyStore(pool);
+        // A serving instance answers most requests' key from memory (see PostgresApiKeyStore).
+        if (options.serving) await keys.listen(url);
+        return keys;
+      },
+    },
     { provide: IDEMPOTENCY_STORE, ...byPool((h) => new PostgresIdempotencyStore(h.pool)) },
     { provide: SUBSCRIPTION_STORE, ...byPool((h) => new PostgresSubscriptionStore(h.pool)) },
     PostgresLifecycle,

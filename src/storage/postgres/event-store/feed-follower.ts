@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { clientConfig } from '../postgres.database.js';
+import { PgListener } from '../pg-listener.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 
 export interface FeedFollowerOptions {
@@ -27,9 +26,8 @@ const PAGE = 1000;
 export class FeedFollower {
   private last: number;
   private chain: Promise<void> = Promise.resolve();
-  private listener: pg.Client | undefined;
+  private listener: PgListener | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
   private stopped = false;
   /** The last positions of this instance's commits in flight: their notifications need no read. */
   private readonly own = new Set<number>();
@@ -44,7 +42,15 @@ export class FeedFollower {
   static async start(options: FeedFollowerOptions): Promise<FeedFollower> {
     const follower = new FeedFollower(options, 0);
     // Listen first, then read the head: a commit in between is both notified and above the head.
-    if (options.listen) await follower.connect();
+    if (options.listen) {
+      follower.listener = await PgListener.start({
+        url: options.listen.url,
+        channel: options.listen.channel,
+        notified: (payload) => follower.notified(Number(payload)),
+        // Reconnected: catch up on what was committed while the connection was down.
+        resumed: () => follower.poke(),
+      });
+    }
     follower.last = await options.head();
     if (options.listen) {
       const every = options.listen.pollIntervalMs ?? 1000;
@@ -98,14 +104,11 @@ export class FeedFollower {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    clearTimeout(this.reconnect);
     // Deliver what is already queued (this instance's last commits), then take nothing more.
     await this.chain;
     this.stopped = true;
     await this.chain;
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -126,33 +129,5 @@ export class FeedFollower {
     if (e.position <= this.last) return;
     this.last = e.position;
     this.options.emit(e);
-  }
-
-  private async connect(): Promise<void> {
-    const { url, channel } = this.options.listen!;
-    const client = new pg.Client(clientConfig(url));
-    client.on('notification', ({ payload }) => this.notified(Number(payload)));
-    client.on('error', () => this.lost(client));
-    client.on('end', () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
-    if (this.stopped) return void (await client.end());
-    this.listener = client;
-  }
-
-  /** The listening connection dropped: reconnect, then catch up on what was missed meanwhile. */
-  private lost(client: pg.Client): void {
-    if (this.stopped || this.listener !== client) return;
-    this.listener = undefined;
-    client.end().catch(() => undefined);
-    const retry = (delay: number) => {
-      this.reconnect = setTimeout(() => {
-        this.connect()
-          .then(() => this.poke())
-          .catch(() => retry(Math.min(delay * 2, 5000)));
-      }, delay);
-      this.reconnect.unref();
-    };
-    retry(100);
   }
 }
