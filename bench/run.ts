@@ -321,8 +321,18 @@ async function appScenarios(ceiling: Server): Promise<void> {
 async function eventLoopP99(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { headers: { ...authHeaders } })).text();
   const value = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1];
+  const sum = Number(/^treaty_ledger_append_duration_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN);
+  const count = Number(/^treaty_ledger_append_duration_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
+  if (count > appendTotals.count) {
+    log(
+      `  store.append mean ${round2(((sum - appendTotals.sum) / (count - appendTotals.count)) * 1000)} ms over ${count - appendTotals.count} appends`,
+    );
+  }
+  appendTotals.sum = sum;
+  appendTotals.count = count;
   return value === undefined ? NaN : round2(Number(value) * 1000);
 }
+const appendTotals = { sum: 0, count: 0 };
 
 /**
  * Reads and writes at once, as a treaty office and its analysts load one instance: 56 connections

@@ -1,6 +1,7 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { systemClock, type Clock } from './clock.js';
@@ -13,6 +14,7 @@ import { isValidRequestId } from './http/request-context.js';
 import { redactUrl } from './http/redact.js';
 import { securityHeaders } from './http/security-headers.js';
 import { Door } from './auth/door.js';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { traceRequests } from './telemetry/http-tracing.js';
 import { accessIn, accessOf, markPublic, type RouteAccess } from './auth/route-access.js';
 
@@ -86,6 +88,8 @@ export async function createApp(
     // The options as registered: a plugin's own onRoute hook (the pages) runs after this one.
     for (const method of methods) routes.push({ method, url: route.url, options: route });
   });
+  const store = app.get<EventStore>(EVENT_STORE);
+  if (store.pump) writesFirst(fastify, () => store.pump!());
   // Before anything else, each request passes the door: origin-form target, a matched route, a key.
   fastify.addHook('onRequest', app.get(Door).onRequest);
   registries.set(app, routes);
@@ -102,6 +106,29 @@ export async function createApp(
   app.enableShutdownHooks();
   setUpOpenApi(app, DOCS_PATH, config.publicUrl);
   return app;
+}
+
+/**
+ * Appends first in each turn of the event loop, when the store has a writer thread (SQLite on a
+ * file). A turn takes in every request that has arrived; were each read answered as it comes,
+ * an append would wait behind all of them, at its arrival and again for its answer. So a GET's
+ * work waits for the turn's check phase (setImmediate, after every request of the turn has been
+ * parsed and each append handed to the writer), and between two requests, in either phase,
+ * the store hands on queued appends and takes in finished commits (EventStore.pump). Every read
+ * is still answered in the turn it arrived in.
+ */
+function writesFirst(fastify: FastifyInstance, pump: () => void): void {
+  fastify.addHook('onRequest', (_request, _reply, done) => {
+    pump();
+    done();
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    if (request.method !== 'GET') return done();
+    setImmediate(() => {
+      pump();
+      done();
+    });
+  });
 }
 
 export interface RegisteredRoute {

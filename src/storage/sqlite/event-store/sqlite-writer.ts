@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
   EventIdConflict,
   StoreUnavailable,
@@ -13,6 +13,8 @@ import type { AppendOutcome, AppendRequest, SqliteAppender } from './sqlite-appe
 /** Commits batches of appends: on this thread, or on the writer thread. */
 export interface SqliteWriter {
   commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]>;
+  /** Takes in, now, the answers of commits that have finished (else they come with the event loop). */
+  receive(): void;
   /** Throws when the writer can take no more commits (for the readiness check). */
   check(): void;
   close(): Promise<void>;
@@ -25,6 +27,8 @@ export class InlineWriter implements SqliteWriter {
   async commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     return this.appender.commit(batch);
   }
+
+  receive(): void {}
 
   check(): void {}
 
@@ -39,10 +43,17 @@ export interface WriterSettings {
 
 /** What crosses between the threads. */
 export type ToWriter = { type: 'commit'; id: number; batch: readonly AppendRequest[] } | { type: 'close' };
-/** One transaction's answers, for each batch it held. */
-export type FromWriter =
-  | { type: 'ready'; settings: WriterSettings }
-  | { type: 'committed'; batches: { id: number; outcomes: EncodedOutcome[] }[] };
+/** The thread's first message: its connection is open. */
+export type WriterReady = { type: 'ready'; settings: WriterSettings };
+/** One transaction's answers, for each batch it held: on the answers port. */
+export type WriterAnswer = { type: 'committed'; batches: { id: number; outcomes: EncodedOutcome[] }[] };
+/** What the thread is given: the answers port, and a counter it moves on after each answer it posts. */
+export interface WriterData {
+  file: string;
+  projections?: string;
+  answers: MessagePort;
+  posted: Int32Array;
+}
 export type EncodedOutcome = Extract<AppendOutcome, { ok: unknown }> | { error: EncodedError };
 type EncodedError =
   | { kind: 'version'; streamId: string; expected: number; actual: number }
@@ -74,15 +85,21 @@ export class WorkerWriter implements SqliteWriter {
   private failure: Error | undefined;
   private closing = false;
   private exited!: Promise<void>;
+  /** The answers the thread has posted, as far as this side has taken them in. */
+  private taken = 0;
 
   private constructor(
     private readonly file: string,
-    private worker: Worker,
+    private thread: WriterThread,
     readonly settings: WriterSettings,
     private readonly restartDelayMs: number,
     private readonly projections?: string,
   ) {
-    this.attach(worker);
+    this.attach(thread);
+  }
+
+  private get worker(): Worker {
+    return this.thread.worker;
   }
 
   /**
@@ -94,8 +111,14 @@ export class WorkerWriter implements SqliteWriter {
     file: string,
     options: { restartDelayMs?: number; projections?: string } = {},
   ): Promise<WorkerWriter> {
-    const { worker, settings } = await spawnWriter(file, options.projections);
-    return new WorkerWriter(file, worker, settings, options.restartDelayMs ?? 1000, options.projections);
+    const thread = await spawnWriter(file, options.projections);
+    return new WorkerWriter(
+      file,
+      thread,
+      thread.settings,
+      options.restartDelayMs ?? 1000,
+      options.projections,
+    );
   }
 
   commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
@@ -107,6 +130,22 @@ export class WorkerWriter implements SqliteWriter {
       this.worker.ref();
       this.worker.postMessage({ type: 'commit', id, batch } satisfies ToWriter);
     });
+  }
+
+  /**
+   * The event loop takes a thread's message in only after every callback of its poll phase: under
+   * many reads, tens of milliseconds. Called between requests, this answers finished commits at
+   * once: one atomic read when there is nothing, the port read synchronously when there is.
+   */
+  receive(): void {
+    if (Atomics.load(this.thread.posted, 0) !== this.taken) this.takeAnswers(this.thread);
+  }
+
+  private takeAnswers(thread: WriterThread): void {
+    const { answers } = thread;
+    for (let message = receiveMessageOnPort(answers); message; message = receiveMessageOnPort(answers)) {
+      this.answered(message.message as WriterAnswer);
+    }
   }
 
   check(): void {
@@ -122,16 +161,24 @@ export class WorkerWriter implements SqliteWriter {
     await this.exited;
   }
 
-  private attach(worker: Worker): void {
+  private answered(message: WriterAnswer): void {
+    this.taken++;
+    for (const { id, outcomes } of message.batches) {
+      const waiting = this.waiting.get(id);
+      this.waiting.delete(id);
+      waiting?.resolve(outcomes.map(decodeOutcome));
+    }
+    if (this.waiting.size === 0) this.worker.unref();
+  }
+
+  private attach(thread: WriterThread): void {
+    const { worker, answers } = thread;
+    this.taken = 0;
     worker.unref();
-    worker.on('message', (message: FromWriter) => {
-      if (message.type !== 'committed') return;
-      for (const { id, outcomes } of message.batches) {
-        const waiting = this.waiting.get(id);
-        this.waiting.delete(id);
-        waiting?.resolve(outcomes.map(decodeOutcome));
-      }
-      if (this.waiting.size === 0) worker.unref();
+    // The port never keeps the process alive: the worker does, while a commit is out.
+    answers.unref();
+    answers.on('message', (message: WriterAnswer) => {
+      if (thread === this.thread) this.answered(message);
     });
     worker.on('error', (error) => this.lost(worker, error));
     this.exited = new Promise((resolve) =>
@@ -144,6 +191,8 @@ export class WorkerWriter implements SqliteWriter {
 
   private lost(worker: Worker, error: Error): void {
     if (worker !== this.worker || this.failure) return;
+    // Answers the thread posted before it stopped are answers still.
+    this.takeAnswers(this.thread);
     this.failure = error;
     for (const [id, { size, resolve }] of this.waiting) {
       this.waiting.delete(id);
@@ -156,11 +205,11 @@ export class WorkerWriter implements SqliteWriter {
     setTimeout(() => {
       if (this.closing) return;
       spawnWriter(this.file, this.projections).then(
-        ({ worker }) => {
-          if (this.closing) return void worker.terminate();
-          this.worker = worker;
+        (thread) => {
+          if (this.closing) return void thread.worker.terminate();
+          this.thread = thread;
           this.failure = undefined;
-          this.attach(worker);
+          this.attach(thread);
         },
         () => this.restartLater(),
       );
@@ -168,20 +217,29 @@ export class WorkerWriter implements SqliteWriter {
   }
 }
 
+interface WriterThread {
+  worker: Worker;
+  settings: WriterSettings;
+  /** This side of the port the thread answers commits on. */
+  answers: MessagePort;
+  /** How many answers the thread has posted (it adds one after each). */
+  posted: Int32Array;
+}
+
 /** A new writer thread on `file`, once its connection is open. */
-function spawnWriter(
-  file: string,
-  projections: string | undefined,
-): Promise<{ worker: Worker; settings: WriterSettings }> {
-  const worker = new Worker(writerScript(), { workerData: { file, projections } });
+function spawnWriter(file: string, projections: string | undefined): Promise<WriterThread> {
+  const { port1: answers, port2 } = new MessageChannel();
+  const posted = new Int32Array(new SharedArrayBuffer(4));
+  const workerData: WriterData = { file, ...(projections ? { projections } : {}), answers: port2, posted };
+  const worker = new Worker(writerScript(), { workerData, transferList: [port2] });
   return new Promise((resolve, reject) => {
     const failed = (error: Error) => reject(error);
     worker.once('error', failed);
     worker.once('exit', (code) => reject(new Error(`the SQLite writer thread exited with ${code}`)));
-    worker.once('message', (message: FromWriter) => {
+    worker.once('message', (message: WriterReady) => {
       worker.off('error', failed);
       worker.removeAllListeners('exit');
-      if (message.type === 'ready') resolve({ worker, settings: message.settings });
+      if (message.type === 'ready') resolve({ worker, settings: message.settings, answers, posted });
     });
   });
 }

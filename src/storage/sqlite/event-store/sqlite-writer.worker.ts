@@ -2,7 +2,14 @@ import Sqlite from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WriterProjections } from '../../../event-store/projections.js';
 import { SqliteAppender } from './sqlite-appender.js';
-import { encodeOutcome, type EncodedOutcome, type FromWriter, type ToWriter } from './sqlite-writer.js';
+import {
+  encodeOutcome,
+  type EncodedOutcome,
+  type ToWriter,
+  type WriterAnswer,
+  type WriterData,
+  type WriterReady,
+} from './sqlite-writer.js';
 
 /**
  * The writer thread (see WorkerWriter): its own connection to the file, durable settings
@@ -15,7 +22,7 @@ import { encodeOutcome, type EncodedOutcome, type FromWriter, type ToWriter } fr
  */
 const MAX_APPENDS_PER_COMMIT = 2000;
 const port = parentPort!;
-const { file, projections: projectionsModule } = workerData as { file: string; projections?: string };
+const { file, projections: projectionsModule, answers, posted } = workerData as WriterData;
 const db = new Sqlite(file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
@@ -70,10 +77,12 @@ function commitWaiting(): void {
       answered.push(waiting.shift()!);
     }
     if (answered.length === 0) continue;
-    port.postMessage({
+    answers.postMessage({
       type: 'committed',
       batches: answered.map(({ id, outcomes }) => ({ id, outcomes })),
-    } satisfies FromWriter);
+    } satisfies WriterAnswer);
+    // After the message is in the port: the main thread may take it in between two requests.
+    Atomics.add(posted, 0, 1);
   }
 }
 
@@ -83,4 +92,4 @@ port.postMessage({
     journalMode: db.pragma('journal_mode', { simple: true }) as string,
     synchronous: db.pragma('synchronous', { simple: true }) as number,
   },
-} satisfies FromWriter);
+} satisfies WriterReady);
