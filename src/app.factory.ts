@@ -112,14 +112,15 @@ export async function createApp(
  * Appends first in each turn of the event loop, when the store has a writer thread (SQLite on a
  * file). A turn takes in every request that has arrived; were each read answered as it comes,
  * an append would wait behind all of them, at its arrival and again for its answer. So a GET's
- * work waits for the turn's check phase (setImmediate, after every request of the turn has been
- * parsed and each append handed to the writer), and between two requests, in either phase,
- * the store hands on queued appends and takes in finished commits (EventStore.pump). Every read
- * is still answered in the turn it arrived in.
+ * work waits for the turn's check phase (setImmediate: after every request of the turn has been
+ * parsed, each append decided and queued), and before each GET's work the store hands its queue
+ * to an idle writer and takes in finished commits (EventStore.pump). Every read is still answered
+ * in the turn it arrived in. Without reads nothing changes: appends go to the writer at the end
+ * of the turn, together.
  */
 function writesFirst(fastify: FastifyInstance, pump: () => void): void {
-  fastify.addHook('onRequest', (_request, _reply, done) => {
-    pump();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.method === 'GET') pump();
     done();
   });
   fastify.addHook('preHandler', (request, _reply, done) => {

@@ -216,6 +216,26 @@ for (const kind of ['inline', 'worker'] as const) {
       });
     }
 
+    if (kind === 'worker') {
+      it('pump() hands the queue to an idle writer and answers its commit with no turn of the event loop', async () => {
+        const { store } = await open();
+        await store.append('pumped', [newEvent()]);
+        let answered: number | undefined;
+        void store.append('pumped', [newEvent()]).then((r) => (answered = r.version));
+        // Synchronous from here on, but for microtasks: only pump() can send the append and take
+        // the answer in (the event loop, which would do both, does not turn).
+        const blocker = new Int32Array(new SharedArrayBuffer(4));
+        const deadline = Date.now() + 10_000;
+        while (answered === undefined && Date.now() < deadline) {
+          Atomics.wait(blocker, 0, 0, 2);
+          store.pump();
+          for (let i = 0; i < 10; i++) await Promise.resolve();
+        }
+        expect(answered).toBe(2);
+        expect(await store.streamVersion('pumped')).toBe(2);
+      });
+    }
+
     // Only a thread can die on its own.
     if (kind === 'worker') {
       it('answers unavailable while its writer thread is dead, and writes again once a new one has started', async () => {

@@ -83,10 +83,15 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** See EventStore.pump: the queue goes to the writer now, finished commits are answered now. */
+  /**
+   * See EventStore.pump: finished commits are answered now, and the queue goes to the writer now
+   * if it is idle. A busy writer takes nothing before its commit ends: its queue is sent at the
+   * end of the turn as before, together (each message wakes the thread; one per append would
+   * cost more than the wait).
+   */
   pump(): void {
-    if (this.queue.length > 0) this.flush();
     this.writer.receive();
+    if (this.queue.length > 0 && this.inFlight.size === 0) this.flush();
   }
 
   private scheduleFlush(): void {
