@@ -73,7 +73,8 @@ export class PostgresApiKeyStore implements ApiKeyStore {
     const epoch = this.epoch;
     const [row] = await rows<ApiKeyRow>(
       this.prepared,
-      'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      // Columns named: a prepared `SELECT *` would fail once a migration adds one under running instances.
+      'SELECT id, name, role, parties, created_at, revoked_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [hash],
     );
     if (!row) return undefined;

@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 const names = new Map<string, string>();
+/**
+ * A prepared `SELECT *` fixes its result's columns: once a migration adds one under running
+ * instances, PostgreSQL refuses to run it ("cached plan must not change result type"). Left unprepared.
+ */
+const SELECT_ALL = /^\s*SELECT\s+\*/i;
 
 /** A statement's name: the hash of its text, so the same text is prepared once per connection. */
 function nameOf(text: string): string {
@@ -24,7 +29,7 @@ export function preparing<C extends pg.Pool | pg.PoolClient | pg.Client>(client:
     get(target, property) {
       if (property === 'query') {
         return (text: unknown, values?: unknown) =>
-          typeof text === 'string' && Array.isArray(values)
+          typeof text === 'string' && Array.isArray(values) && !SELECT_ALL.test(text)
             ? target.query({ name: nameOf(text), text, values })
             : target.query(text as string, values as unknown[]);
       }
