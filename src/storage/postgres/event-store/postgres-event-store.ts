@@ -168,9 +168,9 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The batch's transaction on the writer's own connection, so that an append never waits in
-   * the pool behind reads. Three round trips for the store's part whatever the batch size: the
-   * lock and every read it decides on, the writes, and the announcement with COMMIT (the
-   * projections add theirs in between).
+   * the pool behind reads. Four round trips for the store's part whatever the batch size: the
+   * lock and every read it decides on, the events, the stream heads, and the announcement with
+   * COMMIT (the projections add theirs before it).
    */
   private async transaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
     const client = await this.writer.connect();
