@@ -323,16 +323,17 @@ async function eventLoopP99(url: string): Promise<number> {
   const value = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1];
   const sum = Number(/^treaty_ledger_append_duration_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN);
   const count = Number(/^treaty_ledger_append_duration_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
-  if (count > appendTotals.count) {
+  const before = appendTotals.get(url) ?? { sum: 0, count: 0 };
+  if (count > before.count) {
     log(
-      `  store.append mean ${round2(((sum - appendTotals.sum) / (count - appendTotals.count)) * 1000)} ms over ${count - appendTotals.count} appends`,
+      `  store.append mean ${round2(((sum - before.sum) / (count - before.count)) * 1000)} ms over ${count - before.count} appends (${url})`,
     );
   }
-  appendTotals.sum = sum;
-  appendTotals.count = count;
+  appendTotals.set(url, { sum, count });
   return value === undefined ? NaN : round2(Number(value) * 1000);
 }
-const appendTotals = { sum: 0, count: 0 };
+/** Each server's append-duration histogram sum and count at its last scrape. */
+const appendTotals = new Map<string, { sum: number; count: number }>();
 
 /**
  * Reads and writes at once, as a treaty office and its analysts load one instance: 56 connections
@@ -503,6 +504,9 @@ async function pgAppend(ceiling: Server): Promise<void> {
     const hellos: { row: Row; raw: RawLoad }[] = [];
     const runs: RawLoad[] = [];
     const cpu = { instances: [0, 0], postgres: 0, answered: [0, 0] };
+    // The event loop's p99 delay of each instance, over each round (the scrape resets it).
+    const lag = [[] as number[], [] as number[]];
+    for (const server of instances) await eventLoopP99(server.url);
     let peakRssMB = 0;
     for (let round = 0; round < profile.rounds; round++) {
       hellos.push(
@@ -512,6 +516,7 @@ async function pgAppend(ceiling: Server): Promise<void> {
       const pgCpuAtStart = postgresCpuMs(postgres.pid);
       const raws = await both(roundS);
       cpu.postgres += postgresCpuMs(postgres.pid) - pgCpuAtStart;
+      for (const [i, server] of instances.entries()) lag[i]!.push(await eventLoopP99(server.url));
       meters.forEach((meter, i) => {
         const used = meter.stop();
         cpu.instances[i]! += used.cpuMs;
@@ -532,7 +537,7 @@ async function pgAppend(ceiling: Server): Promise<void> {
       name:
         `PostgreSQL: append, 2 instances × ${perInstance} connections (${agreements} agreements); ` +
         `CPU µs/req instance 1 ${perReq(cpu.instances[0]!, cpu.answered[0]!)}, instance 2 ${perReq(cpu.instances[1]!, cpu.answered[1]!)}, ` +
-        `PostgreSQL ${perReq(cpu.postgres, answered)}`,
+        `PostgreSQL ${perReq(cpu.postgres, answered)}; event loop p99 ${Math.max(...lag[0]!)} and ${Math.max(...lag[1]!)} ms`,
       status: 'ok',
       load,
       ratio: { value: round2(load.reqPerSec / hello.load!.reqPerSec), of: 'ceiling' },
