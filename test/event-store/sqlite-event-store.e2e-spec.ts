@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { openSqlite, type SqliteHandle } from '../../src/storage/sqlite/sqlite.database.js';
 import {
   StoreUnavailable,
@@ -16,6 +18,8 @@ import { SqliteEventStore } from '../../src/storage/sqlite/event-store/sqlite-ev
 import type { UpcasterChain } from '../../src/event-store/upcasting.js';
 import { WorkerWriter } from '../../src/storage/sqlite/event-store/sqlite-writer.js';
 import { eventStoreContract } from './event-store.contract.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Where the store commits: on the test's thread, or on a writer thread (as the server does). */
 type WriterKind = 'inline' | 'worker';
@@ -233,6 +237,35 @@ for (const kind of ['inline', 'worker'] as const) {
         }
         expect(answered).toBe(2);
         expect(await store.streamVersion('pumped')).toBe(2);
+      });
+    }
+
+    if (kind === 'worker') {
+      it('lets a process that appended end on its own: the writer keeps it alive only while a commit is out', async () => {
+        const { file } = await open();
+        // A tool's last step, without close(): the compiled modules, in a process of their own.
+        const dist = join(root, 'dist', 'src', 'storage', 'sqlite');
+        const script = `
+          const { openSqlite } = await import(${JSON.stringify(join(dist, 'sqlite.database.js'))});
+          const { WorkerWriter } = await import(${JSON.stringify(join(dist, 'event-store', 'sqlite-writer.js'))});
+          const { SqliteEventStore } = await import(${JSON.stringify(join(dist, 'event-store', 'sqlite-event-store.js'))});
+          const handle = await openSqlite(${JSON.stringify(file)});
+          const store = new SqliteEventStore(handle.db, { writer: await WorkerWriter.start(${JSON.stringify(file)}) });
+          const { version } = await store.append('tool', [{ type: 'T', occurredOn: '2026-01-15', data: {}, metadata: {} }]);
+          console.log('appended', version);`;
+        const scriptFile = join(dirname(file), 'tool.mjs');
+        writeFileSync(scriptFile, script);
+        const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
+        const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+          const child = execFile(
+            process.execPath,
+            [scriptFile],
+            { env, timeout: 20_000 },
+            (error, stdout, stderr) =>
+              done({ code: error ? (child.exitCode ?? -1) : 0, output: stdout + stderr }),
+          );
+        });
+        expect([code, output.trim()]).toEqual([0, 'appended 1']);
       });
     }
 

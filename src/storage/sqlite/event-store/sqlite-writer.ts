@@ -175,11 +175,12 @@ export class WorkerWriter implements SqliteWriter {
     const { worker, answers } = thread;
     this.taken = 0;
     worker.unref();
-    // The port never keeps the process alive: the worker does, while a commit is out.
-    answers.unref();
     answers.on('message', (message: WriterAnswer) => {
       if (thread === this.thread) this.answered(message);
     });
+    // The port never keeps the process alive (the worker does, while a commit is out): unref'd after
+    // the listener, which refs the port again.
+    answers.unref();
     worker.on('error', (error) => this.lost(worker, error));
     this.exited = new Promise((resolve) =>
       worker.once('exit', (code) => {
