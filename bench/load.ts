@@ -68,6 +68,10 @@ export function runLoadRaw(options: LoadOptions): Promise<RawLoad> {
   });
 }
 
+/** The requests a run got an answer to, 2xx or not. */
+export const answeredIn = (raw: RawLoad): number =>
+  raw.latencies.length + Object.values(raw.otherStatuses).reduce((a, b) => a + b, 0);
+
 /** Merges runs of one scenario into its figures. */
 export function summarize(runs: readonly RawLoad[]): LoadResult {
   const sorted = Float64Array.from(runs.flatMap((r) => r.latencies)).sort();

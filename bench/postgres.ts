@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startTestPostgres } from '../test/support/postgres.global-setup.js';
+import { cpuMs } from './processes.js';
 
 export interface BenchPostgres {
   url: string;
@@ -30,21 +31,19 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     ],
     initdb: ['--encoding=UTF8'],
   });
-  const client = new pg.Client({ connectionString: server.url });
   try {
-    await client.connect();
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    const settings = await client.query<{ name: string; setting: string }>(
-      "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')",
-    );
-    if (settings.rows.some((s) => s.setting !== 'on')) {
-      throw new Error(`PostgreSQL is not durable: ${JSON.stringify(settings.rows)}`);
-    }
+    await withClient(server.url, async (client) => {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      const settings = await client.query<{ name: string; setting: string }>(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')",
+      );
+      if (settings.rows.some((s) => s.setting !== 'on')) {
+        throw new Error(`PostgreSQL is not durable: ${JSON.stringify(settings.rows)}`);
+      }
+    });
   } catch (error) {
     await server.stop();
     throw error;
-  } finally {
-    await client.end().catch(() => undefined);
   }
   const pid = Number(readFileSync(join(server.databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return { url: server.url, pid, stop: () => server.stop() };
@@ -58,18 +57,24 @@ export interface StatementTime {
   rows: number;
 }
 
-export async function resetStatements(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('SELECT pg_stat_statements_reset()');
-  await client.end();
-}
-
-/** The statements that took the database's time since the reset, most first. */
-export async function topStatements(url: string, limit = 12): Promise<StatementTime[]> {
+/** `work` on a connection of its own, closed after. */
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function resetStatements(url: string): Promise<void> {
+  return withClient(url, async (client) => void (await client.query('SELECT pg_stat_statements_reset()')));
+}
+
+/** The statements that took the database's time since the reset, most first. */
+export function topStatements(url: string, limit = 12): Promise<StatementTime[]> {
+  return withClient(url, async (client) => {
     const found = await client.query<{
       query: string;
       calls: string;
@@ -90,25 +95,12 @@ export async function topStatements(url: string, limit = 12): Promise<StatementT
       meanMs: Math.round(r.mean * 1000) / 1000,
       rows: Number(r.rows),
     }));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** CPU time of the postmaster and all its children (the backends), from /proc. */
 export function postgresCpuMs(postmaster: number): number {
-  let total = 0;
-  const pids = [postmaster, ...childrenOf(postmaster)];
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
+  return [postmaster, ...childrenOf(postmaster)].reduce((total, pid) => total + (cpuMs(pid) ?? 0), 0);
 }
 
 function childrenOf(pid: number): number[] {

@@ -133,7 +133,8 @@ export class ProcessMeter {
 /** Linux reports CPU time in clock ticks of 10 ms (USER_HZ = 100 on every mainstream kernel). */
 const MS_PER_TICK = 10;
 
-function cpuMs(pid: number): number | undefined {
+/** A process's CPU time so far (user + system), in ms; undefined once it has gone. */
+export function cpuMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces: count fields after its closing parenthesis.

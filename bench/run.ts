@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad, runLoadRaw, summarize, type RawLoad, type RequestFactory } from './load.js';
+import { answeredIn, runLoad, runLoadRaw, summarize, type RawLoad, type RequestFactory } from './load.js';
 import {
   postgresCpuMs,
   resetStatements,
@@ -159,8 +159,7 @@ async function metered(
   const raw = await runLoadRaw({ url: server.url, connections, durationS, headers: authHeaders, next });
   const { peakRssMB, cpuMs } = meter.stop();
   const result = summarize([raw]);
-  const answered = result.requests + result.non2xx;
-  const cpuUsPerReq = Math.round((cpuMs * 1000) / answered);
+  const cpuUsPerReq = Math.round((cpuMs * 1000) / answeredIn(raw));
   return { row: { key, name, status: 'ok', load: result, peakRssMB, cpuUsPerReq }, raw };
 }
 
@@ -315,10 +314,11 @@ async function appScenarios(ceiling: Server): Promise<void> {
 }
 
 /**
- * The event loop's 99th-percentile delay since the last scrape, in ms: prom-client's
- * `nodejs_eventloop_lag_p99_seconds` (monitorEventLoopDelay, reset on every collect).
+ * Reads a server's /metrics: logs `store.append`'s mean time since the last scrape (the append
+ * histogram's sum and count) and returns the event loop's 99th-percentile delay since then, in ms
+ * (prom-client's `nodejs_eventloop_lag_p99_seconds`: monitorEventLoopDelay, reset on every collect).
  */
-async function eventLoopP99(url: string): Promise<number> {
+async function scrape(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { headers: { ...authHeaders } })).text();
   const value = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1];
   const sum = Number(/^treaty_ledger_append_duration_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN);
@@ -360,11 +360,11 @@ async function mixed(server: Server, ids: readonly string[]) {
   >;
   const lag = { readsAlone: [] as number[], writesAlone: [] as number[], both: [] as number[] };
   for (let round = 0; round < profile.rounds; round++) {
-    await eventLoopP99(server.url);
+    await scrape(server.url);
     runs.writesAlone.push(await metered('', '', server, writers, roundS, writes));
-    lag.writesAlone.push(await eventLoopP99(server.url));
+    lag.writesAlone.push(await scrape(server.url));
     runs.readsAlone.push(await metered('', '', server, readers, roundS, reads));
-    lag.readsAlone.push(await eventLoopP99(server.url));
+    lag.readsAlone.push(await scrape(server.url));
     // Both at once: the server's CPU is shared, so it is given per request of either kind.
     const meter = new ProcessMeter(server.child.pid).start();
     const [w, r] = await Promise.all([
@@ -384,11 +384,8 @@ async function mixed(server: Server, ids: readonly string[]) {
       }),
     ]);
     const { peakRssMB, cpuMs } = meter.stop();
-    lag.both.push(await eventLoopP99(server.url));
-    const answered = [w, r].reduce(
-      (a, x) => a + x.latencies.length + Object.values(x.otherStatuses).reduce((b, c) => b + c, 0),
-      0,
-    );
+    lag.both.push(await scrape(server.url));
+    const answered = answeredIn(w) + answeredIn(r);
     const cpuUsPerReq = Math.round((cpuMs * 1000) / answered);
     for (const [raw, list] of [
       [w, runs.writes],
@@ -506,7 +503,7 @@ async function pgAppend(ceiling: Server): Promise<void> {
     const cpu = { instances: [0, 0], postgres: 0, answered: [0, 0] };
     // The event loop's p99 delay of each instance, over each round (the scrape resets it).
     const lag = [[] as number[], [] as number[]];
-    for (const server of instances) await eventLoopP99(server.url);
+    for (const server of instances) await scrape(server.url);
     let peakRssMB = 0;
     for (let round = 0; round < profile.rounds; round++) {
       hellos.push(
@@ -516,14 +513,12 @@ async function pgAppend(ceiling: Server): Promise<void> {
       const pgCpuAtStart = postgresCpuMs(postgres.pid);
       const raws = await both(roundS);
       cpu.postgres += postgresCpuMs(postgres.pid) - pgCpuAtStart;
-      for (const [i, server] of instances.entries()) lag[i]!.push(await eventLoopP99(server.url));
+      for (const [i, server] of instances.entries()) lag[i]!.push(await scrape(server.url));
       meters.forEach((meter, i) => {
         const used = meter.stop();
         cpu.instances[i]! += used.cpuMs;
         peakRssMB = Math.max(peakRssMB, used.peakRssMB);
-        const raw = raws[i]!;
-        cpu.answered[i]! +=
-          raw.latencies.length + Object.values(raw.otherStatuses).reduce((a, b) => a + b, 0);
+        cpu.answered[i]! += answeredIn(raws[i]!);
       });
       runs.push(atOnce(raws));
     }

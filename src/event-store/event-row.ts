@@ -33,3 +33,21 @@ export function eventOf(row: EventRow): StoredEvent {
     hash: row.hash,
   };
 }
+
+/** A StoredEvent as its `events` row (JSON columns as text): the inverse of eventOf. */
+export function rowOf(event: StoredEvent): EventRow {
+  return {
+    position: event.position,
+    stream_id: event.streamId,
+    version: event.version,
+    event_id: event.eventId,
+    type: event.type,
+    schema_version: event.schemaVersion,
+    data: JSON.stringify(event.data),
+    metadata: JSON.stringify(event.metadata),
+    occurred_on: event.occurredOn,
+    recorded_at: event.recordedAt,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}

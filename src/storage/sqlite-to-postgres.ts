@@ -4,6 +4,7 @@ import { ChainVerifier } from '../event-store/hashing.js';
 import { eventOf, type EventRow } from '../event-store/event-row.js';
 import { postgresReadModels } from './postgres/postgres-read-models.js';
 import { clientConfig, runPostgresMigrations } from './postgres/postgres.database.js';
+import { insertEventRows } from './postgres/event-store/postgres-event-store.js';
 
 export interface CopyProgress {
   copied: number;
@@ -24,21 +25,6 @@ export interface CopyReport {
 }
 
 export class CopyRefused extends Error {}
-
-const EVENT_COLUMNS = [
-  'position',
-  'stream_id',
-  'version',
-  'event_id',
-  'type',
-  'schema_version',
-  'data',
-  'metadata',
-  'occurred_on',
-  'recorded_at',
-  'prev_hash',
-  'hash',
-] as const;
 
 /**
  * Moves a SQLite history into an empty PostgreSQL database: the events exactly as stored
@@ -82,7 +68,7 @@ export async function copySqliteToPostgres(options: {
         if (batch.length === 0) break;
         await target.query('BEGIN');
         try {
-          await insertRows(target, batch);
+          await insertEventRows(target, batch);
           // Projections take a pool client; a plain client answers the same queries.
           const events = batch.map(eventOf);
           for (const projection of projections) await projection.apply(target as pg.PoolClient, events);
@@ -168,17 +154,6 @@ export async function copySqliteToPostgres(options: {
   } finally {
     source.close();
   }
-}
-
-async function insertRows(target: pg.Client, batch: readonly EventRow[]): Promise<void> {
-  // One array per column: a single statement per batch, whatever its size.
-  const columns = EVENT_COLUMNS.map((c) => batch.map((row) => row[c]));
-  await target.query(
-    `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
-       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
-    columns,
-  );
 }
 
 /** Recomputes every stream's chain from the rows PostgreSQL holds, stream by stream in version order. */

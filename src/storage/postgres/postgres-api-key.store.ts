@@ -43,10 +43,7 @@ export class PostgresApiKeyStore implements ApiKeyStore {
 
   /** Remembers live keys from now on, forgetting them all whenever a key is revoked anywhere. */
   async listen(url: string): Promise<void> {
-    const forget = () => {
-      this.epoch++;
-      this.known.clear();
-    };
+    const forget = () => this.forget();
     this.listener = await PgListener.start({
       url,
       channel: KEYS_CHANNEL,
@@ -59,8 +56,14 @@ export class PostgresApiKeyStore implements ApiKeyStore {
   async close(): Promise<void> {
     const listener = this.listener;
     this.listener = undefined;
-    this.known.clear();
+    this.forget();
     await listener?.stop();
+  }
+
+  /** Every remembered key forgotten, and no lookup in flight remembers its answer. */
+  private forget(): void {
+    this.epoch++;
+    this.known.clear();
   }
 
   async findByKey(key: string): Promise<Principal | undefined> {
@@ -132,8 +135,7 @@ export class PostgresApiKeyStore implements ApiKeyStore {
       [new Date().toISOString(), id],
     );
     // This instance forgets at once, before it answers.
-    this.epoch++;
-    this.known.clear();
+    this.forget();
     return updated.length > 0;
   }
 

@@ -15,7 +15,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
 } from '../../../event-store/event-store.port.js';
-import { eventOf, type EventRow } from '../../../event-store/event-row.js';
+import { eventOf, rowOf, type EventRow } from '../../../event-store/event-row.js';
 import { chainEvents } from '../../../event-store/chain.js';
 import { retriedAppend } from '../../../event-store/replay.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
@@ -234,7 +234,7 @@ export class PostgresEventStore implements EventStore {
       return outcomes;
     }
 
-    await insertEvents(client, written);
+    await insertEventRows(client, written.map(rowOf));
     const touched = [...new Set(written.map((e) => e.streamId))];
     await client.query(
       `INSERT INTO streams (stream_id, version, last_hash)
@@ -340,31 +340,36 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/** Writes events as they are (positions, hashes and all), one array per column: one statement. */
-export async function insertEvents(
+/** The `events` columns, in the order insertEventRows binds them. */
+const EVENT_COLUMNS = [
+  'position',
+  'stream_id',
+  'version',
+  'event_id',
+  'type',
+  'schema_version',
+  'data',
+  'metadata',
+  'occurred_on',
+  'recorded_at',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof EventRow)[];
+
+/**
+ * Writes event rows as they are (positions, JSON text and hashes unchanged), one array per column:
+ * one statement whatever their number. The append path and the SQLite copy tool share it.
+ */
+export async function insertEventRows(
   client: pg.PoolClient | pg.Client,
-  events: readonly StoredEvent[],
+  rows: readonly EventRow[],
 ): Promise<void> {
-  if (events.length === 0) return;
+  if (rows.length === 0) return;
   await client.query(
-    `INSERT INTO events (position, stream_id, version, event_id, type, schema_version, data, metadata,
-       occurred_on, recorded_at, prev_hash, hash)
+    `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
-    [
-      events.map((e) => e.position),
-      events.map((e) => e.streamId),
-      events.map((e) => e.version),
-      events.map((e) => e.eventId),
-      events.map((e) => e.type),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
-      events.map((e) => e.occurredOn),
-      events.map((e) => e.recordedAt),
-      events.map((e) => e.prevHash),
-      events.map((e) => e.hash),
-    ],
+    EVENT_COLUMNS.map((column) => rows.map((row) => row[column])),
   );
 }
 

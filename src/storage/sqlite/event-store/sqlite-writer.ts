@@ -91,11 +91,15 @@ export class WorkerWriter implements SqliteWriter {
   private constructor(
     private readonly file: string,
     private thread: WriterThread,
-    readonly settings: WriterSettings,
     private readonly restartDelayMs: number,
     private readonly projections?: string,
   ) {
     this.attach(thread);
+  }
+
+  /** The running thread's connection settings, as it read them back. */
+  get settings(): WriterSettings {
+    return this.thread.settings;
   }
 
   private get worker(): Worker {
@@ -112,13 +116,7 @@ export class WorkerWriter implements SqliteWriter {
     options: { restartDelayMs?: number; projections?: string } = {},
   ): Promise<WorkerWriter> {
     const thread = await spawnWriter(file, options.projections);
-    return new WorkerWriter(
-      file,
-      thread,
-      thread.settings,
-      options.restartDelayMs ?? 1000,
-      options.projections,
-    );
+    return new WorkerWriter(file, thread, options.restartDelayMs ?? 1000, options.projections);
   }
 
   commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
