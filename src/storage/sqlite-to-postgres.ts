@@ -5,6 +5,7 @@ import { eventOf, type EventRow } from '../event-store/event-row.js';
 import { postgresReadModels } from './postgres/postgres-read-models.js';
 import { clientConfig, runPostgresMigrations } from './postgres/postgres.database.js';
 import { insertEventRows } from './postgres/event-store/postgres-event-store.js';
+import { PgTransaction } from './postgres/pg-tx.js';
 
 export interface CopyProgress {
   copied: number;
@@ -68,10 +69,11 @@ export async function copySqliteToPostgres(options: {
         if (batch.length === 0) break;
         await target.query('BEGIN');
         try {
-          await insertEventRows(target, batch);
-          // Projections take a pool client; a plain client answers the same queries.
+          const tx = new PgTransaction(target);
+          insertEventRows(tx, batch);
           const events = batch.map(eventOf);
-          for (const projection of projections) await projection.apply(target as pg.PoolClient, events);
+          for (const projection of projections) await projection.apply(tx, events);
+          await tx.settle();
           await target.query('COMMIT');
         } catch (error) {
           await target.query('ROLLBACK');

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { eventOf, type EventRow } from '../../event-store/event-row.js';
 import { APPEND_LOCK } from './event-store/postgres-event-store.js';
+import { PgTransaction } from './pg-tx.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { postgresReadModels } from './postgres-read-models.js';
 import { REBUILD_SUFFIX, type RebuildOptions, type RebuildResult } from '../sqlite/sqlite-rebuild.js';
@@ -45,7 +46,9 @@ export async function rebuildPostgresProjections(
       const event = eventOf(row);
       return options.upcasters ? options.upcasters.apply(event) : event;
     });
-    for (const projection of projections) await projection.apply(client, batch);
+    const tx = new PgTransaction(client);
+    for (const projection of projections) await projection.apply(tx, batch);
+    await tx.settle();
     position = batch[batch.length - 1]!.position;
     await client.query('UPDATE projection_checkpoints SET position = $1, updated_at = $2 WHERE name = $3', [
       position,

@@ -21,6 +21,8 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   connectionTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** pg's pipeline mode: statements are written without waiting for the answers before them. */
+  pipeline?: boolean;
 }
 
 /** The connection settings every pool and listener of the application uses. */
@@ -38,6 +40,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     ...clientConfig(url, options),
     max: options.max ?? 10,
+    ...(options.pipeline ? { pipeline: true } : {}),
     idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
   });
   // An idle client losing its connection (server restart, failover) must not crash the process:
@@ -92,7 +95,10 @@ export async function runPostgresMigrations(url: string): Promise<string[]> {
 
 export interface PostgresHandle {
   pool: pg.Pool;
-  /** One connection of its own for append transactions: an append never queues behind reads. */
+  /**
+   * One connection of its own for append transactions, so an append never queues behind reads;
+   * pipelined, so a transaction's writes leave together (PgTransaction).
+   */
   writer: pg.Pool;
   url: string;
 }
@@ -104,6 +110,6 @@ export async function openPostgres(
 ): Promise<PostgresHandle> {
   if (options.migrate ?? true) await runPostgresMigrations(config.url);
   const pool = createPool(config.url, config.pool);
-  const writer = createPool(config.url, { ...config.pool, max: 1 });
+  const writer = createPool(config.url, { ...config.pool, max: 1, pipeline: true });
   return { pool, writer, url: config.url };
 }

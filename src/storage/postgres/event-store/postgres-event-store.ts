@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { commitSpans, recordedContext } from '../../../event-store/commit-trace.js';
 import { Subject } from 'rxjs';
 import { rows } from '../postgres.database.js';
@@ -22,8 +22,9 @@ import type { InlineProjection } from '../../../event-store/projections.js';
 import { UpcasterChain } from '../../../event-store/upcasting.js';
 import { FeedFollower } from './feed-follower.js';
 import { preparing } from '../prepared.js';
+import { PgTransaction, type PgTx } from '../pg-tx.js';
 
-export type PostgresProjection = InlineProjection<pg.PoolClient, Promise<void>>;
+export type PostgresProjection = InlineProjection<PgTx, Promise<void>>;
 
 type Outcome = { ok: AppendResult } | { error: unknown };
 
@@ -168,14 +169,16 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The batch's transaction on the writer's own connection, so that an append never waits in
-   * the pool behind reads. Four round trips for the store's part whatever the batch size: the
-   * lock and every read it decides on, the events, the stream heads, and the announcement with
-   * COMMIT (the projections add theirs before it).
+   * the pool behind reads. Two round trips for the store's part whatever the batch size: the
+   * lock and every read it decides on; then the events and the stream heads, sent without
+   * waiting (the writer's connection is pipelined, see PgTransaction), with the projections'
+   * statements after them, up to the announcement with COMMIT. A projection that reads waits
+   * for the writes before its read, in the same round trip.
    */
   private async transaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
     const client = await this.writer.connect();
     try {
-      const outcomes = await this.writeBatch(preparing(client), batch);
+      const outcomes = await this.writeBatch(new PgTransaction(preparing(client)), batch);
       client.release();
       return outcomes;
     } catch (error) {
@@ -186,7 +189,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async writeBatch(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
+  private async writeBatch(tx: PgTransaction, batch: readonly PendingAppend[]): Promise<Outcome[]> {
     const streamIds = [...new Set(batch.map((p) => p.streamId))];
     const ids = batch.flatMap((p) => p.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
     // One simple-protocol string, one round trip; each statement takes its own snapshot, so the
@@ -194,14 +197,14 @@ export class PostgresEventStore implements EventStore {
     // append transaction holds the lock from before it numbers its events until COMMIT:
     // positions are handed out in commit order (see the class comment). Numbered after the
     // highest position ever given (event_log), so none is ever reused.
-    const results = (await client.query(
+    const results = (await tx.query(
       `BEGIN;
        SELECT pg_advisory_xact_lock(${APPEND_LOCK});
        SELECT GREATEST((SELECT COALESCE(MAX(position), 0) FROM events),
                        COALESCE((SELECT last_position FROM event_log), 0)) AS head;
        SELECT stream_id, version, last_hash AS hash FROM streams
-         WHERE stream_id = ANY(${textArray(client, streamIds)}) FOR UPDATE;
-       ${ids.length > 0 ? `SELECT * FROM events WHERE event_id = ANY(${textArray(client, ids)});` : ''}`,
+         WHERE stream_id = ANY(${textArray(streamIds)}) FOR UPDATE;
+       ${ids.length > 0 ? `SELECT * FROM events WHERE event_id = ANY(${textArray(ids)});` : ''}`,
     )) as unknown as pg.QueryResult[];
     const top = results[2]!.rows[0] as { head: number };
     const heads = new Map<string, { version: number; hash: string }>();
@@ -230,30 +233,32 @@ export class PostgresEventStore implements EventStore {
       }
     });
     if (written.length === 0) {
-      await client.query('COMMIT');
+      await tx.query('COMMIT');
       return outcomes;
     }
 
-    await insertEventRows(client, written.map(rowOf));
+    insertEventRows(tx, written.map(rowOf));
     const touched = [...new Set(written.map((e) => e.streamId))];
-    await client.query(
+    tx.send(
       `INSERT INTO streams (stream_id, version, last_hash)
        SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
       [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
     );
-    for (const projection of this.projections) await projection.apply(client, written);
+    for (const projection of this.projections) await projection.apply(tx, written);
     // The highest position ever given moves on, the commit is announced (PostgreSQL delivers the
-    // notification at COMMIT to every instance listening, this one included), and it commits:
-    // one round trip. A failed statement abandons the rest of the string, COMMIT included.
+    // notification at COMMIT to every instance listening, this one included), and it commits.
+    // A failed statement abandons the rest of the string, COMMIT included; after a failed sent
+    // statement the transaction is aborted, so this fails too, with that statement's error.
     this.follower.committing(next - 1);
     try {
-      await client.query(
+      await tx.query(
         `INSERT INTO event_log (id, last_position) VALUES (true, ${next - 1})
          ON CONFLICT (id) DO UPDATE SET last_position = excluded.last_position
          RETURNING pg_notify('${APPENDED_CHANNEL}', last_position::text);
          COMMIT`,
       );
+      await tx.settle();
     } catch (error) {
       this.follower.abandoned(next - 1);
       throw error;
@@ -358,14 +363,12 @@ const EVENT_COLUMNS = [
 
 /**
  * Writes event rows as they are (positions, JSON text and hashes unchanged), one array per column:
- * one statement whatever their number. The append path and the SQLite copy tool share it.
+ * one statement whatever their number, sent without waiting. The append path and the SQLite copy
+ * tool share it.
  */
-export async function insertEventRows(
-  client: pg.PoolClient | pg.Client,
-  rows: readonly EventRow[],
-): Promise<void> {
+export function insertEventRows(tx: PgTx, rows: readonly EventRow[]): void {
   if (rows.length === 0) return;
-  await client.query(
+  tx.send(
     `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
@@ -374,8 +377,8 @@ export async function insertEventRows(
 }
 
 /** A text[] literal for a simple-protocol query, every element escaped. */
-function textArray(client: pg.PoolClient, values: readonly string[]): string {
-  return `ARRAY[${values.map((v) => client.escapeLiteral(v)).join(', ')}]::text[]`;
+function textArray(values: readonly string[]): string {
+  return `ARRAY[${values.map((v) => pg.escapeLiteral(v)).join(', ')}]::text[]`;
 }
 
 function translate(error: unknown): unknown {

@@ -1,19 +1,16 @@
-import type pg from 'pg';
+import type { PgTx } from '../pg-tx.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { toAgreementEvent } from '../../../agreements/read/agreement-events.js';
 
 /** The PostgreSQL twin of SqliteExerciseParticipantsProjection. */
-export class PostgresExerciseParticipantsProjection implements InlineProjection<
-  pg.PoolClient,
-  Promise<void>
-> {
+export class PostgresExerciseParticipantsProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'exercise_participants';
   readonly tables = ['exercise_participants'];
 
   constructor(private readonly suffix = '') {}
 
-  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const positions: number[] = [];
     const parties: string[] = [];
     const agreements: string[] = [];
@@ -28,7 +25,7 @@ export class PostgresExerciseParticipantsProjection implements InlineProjection<
       }
     }
     if (positions.length > 0) {
-      await client.query(
+      tx.send(
         `INSERT INTO exercise_participants${this.suffix} (position, party, agreement_id)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
         [positions, parties, agreements],
@@ -36,7 +33,7 @@ export class PostgresExerciseParticipantsProjection implements InlineProjection<
     }
     if (retracted.length > 0) {
       // A retracted exercise never happened as far as the read models go.
-      await client.query(
+      tx.send(
         `DELETE FROM exercise_participants${this.suffix}
          WHERE position IN (SELECT position FROM events WHERE event_id = ANY($1::text[]))`,
         [retracted],
@@ -44,7 +41,7 @@ export class PostgresExerciseParticipantsProjection implements InlineProjection<
     }
   }
 
-  async reset(client: pg.PoolClient): Promise<void> {
-    await client.query(`DELETE FROM exercise_participants${this.suffix}`);
+  async reset(tx: PgTx): Promise<void> {
+    await tx.query(`DELETE FROM exercise_participants${this.suffix}`);
   }
 }

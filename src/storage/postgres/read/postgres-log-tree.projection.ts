@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { PgTx } from '../pg-tx.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { extendTree, type TreeRow } from '../../../log/log-tree.js';
@@ -8,15 +8,15 @@ import { postorderOf } from '../../../log/merkle.js';
  * The PostgreSQL twin of SqliteLogTreeProjection. Appends hold the append lock from position
  * assignment to COMMIT, so batches reach it in position order.
  */
-export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+export class PostgresLogTreeProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'log_tree';
   readonly tables = ['log_tree', 'log_nodes'];
 
   constructor(private readonly suffix = '') {}
 
-  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const found = await client.query<{ size: string; peaks: string }>(
+    const found = await tx.query<{ size: string; peaks: string }>(
       `SELECT size, peaks FROM log_tree${this.suffix} WHERE id = 1`,
     );
     const row = found.rows[0];
@@ -26,14 +26,14 @@ export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient
     const missing =
       first > (before?.size ?? 0) + 1
         ? (
-            await client.query<{ hash: string }>(
+            await tx.query<{ hash: string }>(
               'SELECT hash FROM events WHERE position BETWEEN $1 AND $2 ORDER BY position',
               [(before?.size ?? 0) + 1, first - 1],
             )
           ).rows.map((r) => r.hash)
         : [];
     const { row: next, nodes } = extendTree(before, events, () => missing);
-    await client.query(
+    tx.send(
       `WITH tree AS (
          INSERT INTO log_tree${this.suffix} (id, size, peaks) VALUES (1, $1, $2)
          ON CONFLICT (id) DO UPDATE SET size = excluded.size, peaks = excluded.peaks
@@ -45,8 +45,8 @@ export class PostgresLogTreeProjection implements InlineProjection<pg.PoolClient
     );
   }
 
-  async reset(client: pg.PoolClient): Promise<void> {
-    await client.query(`DELETE FROM log_tree${this.suffix}`);
-    await client.query(`DELETE FROM log_nodes${this.suffix}`);
+  async reset(tx: PgTx): Promise<void> {
+    tx.send(`DELETE FROM log_tree${this.suffix}`);
+    await tx.query(`DELETE FROM log_nodes${this.suffix}`);
   }
 }

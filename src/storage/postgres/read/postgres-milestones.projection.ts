@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { PgTx } from '../pg-tx.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import type { Agreement } from '../../../agreements/domain/agreement.state.js';
@@ -7,25 +7,25 @@ import { dueBy, milestoneFacts } from '../../../agreements/read/milestones/miles
 
 /**
  * The PostgreSQL twin of SqliteMilestonesProjection: runs after the status projection in the
- * same transaction and rewrites the milestone rows of every agreement the batch touched, in
- * three statements whatever the batch size.
+ * same transaction and rewrites the milestone rows of every agreement the batch touched: one
+ * read, then two statements sent, whatever the batch size.
  */
-export class PostgresMilestonesProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+export class PostgresMilestonesProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'milestones';
   readonly tables = ['milestones'];
 
   constructor(private readonly suffix = '') {}
 
-  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const ids = [...byStream(events).keys()];
-    const found = await client.query<{ state: string }>(
+    const found = await tx.query<{ state: string }>(
       `SELECT state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
       [ids],
     );
-    await client.query(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ANY($1::text[])`, [ids]);
+    tx.send(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ANY($1::text[])`, [ids]);
     const facts = found.rows.flatMap((row) => milestoneFacts(JSON.parse(row.state) as Agreement));
     if (facts.length === 0) return;
-    await client.query(
+    tx.send(
       `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, due_by, met_on)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
       [
@@ -41,7 +41,7 @@ export class PostgresMilestonesProjection implements InlineProjection<pg.PoolCli
     );
   }
 
-  async reset(client: pg.PoolClient): Promise<void> {
-    await client.query(`DELETE FROM milestones${this.suffix}`);
+  async reset(tx: PgTx): Promise<void> {
+    await tx.query(`DELETE FROM milestones${this.suffix}`);
   }
 }

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { PgTx } from '../pg-tx.js';
 import type { Sql } from '../postgres.database.js';
 import { rows } from '../postgres.database.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
@@ -40,17 +40,17 @@ function columns(rows: readonly (readonly unknown[])[], width: number): unknown[
 }
 
 /** The PostgreSQL twin of SqliteStatusProjection: the same fold, the same row. */
-export class PostgresStatusProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+export class PostgresStatusProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'agreement_status';
   readonly tables = ['agreement_status', 'agreement_parties'];
 
   /** `suffix` names the tables it writes: '' for the live ones, '_rebuild' for a rebuild. */
   constructor(private readonly suffix = '') {}
 
-  /** One read, one upsert and one insert of parties for the whole batch, whatever its size. */
-  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  /** One read, then one upsert and one insert of parties sent for the whole batch, whatever its size. */
+  async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const groups = byStream(events);
-    const found = await client.query<{ id: string; state: string }>(
+    const found = await tx.query<{ id: string; state: string }>(
       `SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
       [[...groups.keys()]],
     );
@@ -62,12 +62,12 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
       // A retraction: the stream so far is folded again without the events it retracts.
       const corrected = hasRetraction(stream);
       const state = corrected
-        ? projectStatus(initialState(), liveEvents(await this.streamUpTo(client, id, last.version)))
+        ? projectStatus(initialState(), liveEvents(await this.streamUpTo(tx, id, last.version)))
         : projectStatus(before.get(id) ?? initialState(), stream);
       if (corrected) {
-        await client.query(`DELETE FROM agreement_parties${this.suffix} WHERE agreement_id = $1`, [id]);
+        tx.send(`DELETE FROM agreement_parties${this.suffix} WHERE agreement_id = $1`, [id]);
         if (state.status === 'none') {
-          await client.query(`DELETE FROM agreement_status${this.suffix} WHERE id = $1`, [id]);
+          tx.send(`DELETE FROM agreement_status${this.suffix} WHERE id = $1`, [id]);
         }
       }
       if (state.status === 'none') continue;
@@ -92,7 +92,7 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
         parties.push([m.party, id, m.joinedOn, m.leftOn, m.joinedUntil, m.leftUntil]);
     }
     if (rows.length === 0) return;
-    await client.query(
+    tx.send(
       `INSERT INTO agreement_status${this.suffix} (id, title, status, version, proposed_on, signed_on, in_force_on,
          ended_on, active_until, ended_until, last_event_on, last_position, state)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
@@ -104,7 +104,7 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
       columns(rows, 13),
     );
     // One row per (party, agreement) in the batch; rows whose dates did not change are left alone.
-    await client.query(
+    tx.send(
       `INSERT INTO agreement_parties${this.suffix} AS p (party, agreement_id, joined_on, left_on, joined_until,
          left_until)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
@@ -116,16 +116,16 @@ export class PostgresStatusProjection implements InlineProjection<pg.PoolClient,
     );
   }
 
-  private async streamUpTo(client: pg.PoolClient, id: string, version: number): Promise<StoredEvent[]> {
-    const found = await client.query<EventRow>(
+  private async streamUpTo(tx: PgTx, id: string, version: number): Promise<StoredEvent[]> {
+    const found = await tx.query<EventRow>(
       'SELECT * FROM events WHERE stream_id = $1 AND version <= $2 ORDER BY version',
       [id, version],
     );
     return found.rows.map((row) => eventOf({ ...row, position: Number(row.position) }));
   }
 
-  async reset(client: pg.PoolClient): Promise<void> {
-    await client.query(`DELETE FROM agreement_status${this.suffix}`);
-    await client.query(`DELETE FROM agreement_parties${this.suffix}`);
+  async reset(tx: PgTx): Promise<void> {
+    tx.send(`DELETE FROM agreement_status${this.suffix}`);
+    await tx.query(`DELETE FROM agreement_parties${this.suffix}`);
   }
 }

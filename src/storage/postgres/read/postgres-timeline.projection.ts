@@ -1,22 +1,22 @@
-import type pg from 'pg';
+import type { PgTx } from '../pg-tx.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
 import { timelineEntry } from '../../../agreements/read/timeline/timeline.entry.js';
 import { periodStart } from '../../../agreements/domain/dates.js';
 
 /** The PostgreSQL twin of SqliteTimelineProjection: one row per agreement event, one INSERT per batch. */
-export class PostgresTimelineProjection implements InlineProjection<pg.PoolClient, Promise<void>> {
+export class PostgresTimelineProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'timeline';
   readonly tables = ['timeline'];
 
   constructor(private readonly suffix = '') {}
 
-  async apply(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
-    await this.insert(client, events);
+  async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
+    this.insert(tx, events);
     for (const e of events) {
       if (e.type !== 'EventRetracted') continue;
       // The retracted entry stays, marked with the reason.
-      await client.query(
+      tx.send(
         `UPDATE timeline${this.suffix} SET retracted_reason = $1
          WHERE position = (SELECT position FROM events WHERE event_id = $2)`,
         [e.data['reason'], e.data['eventId']],
@@ -24,11 +24,11 @@ export class PostgresTimelineProjection implements InlineProjection<pg.PoolClien
     }
   }
 
-  private async insert(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  private insert(tx: PgTx, events: readonly StoredEvent[]): void {
     const entries = events.map(timelineEntry).filter((e) => e !== undefined);
     if (entries.length === 0) return;
     const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((e) => e[key]);
-    await client.query(
+    tx.send(
       `INSERT INTO timeline${this.suffix} (position, agreement_id, version, type, occurred_on, occurred_from,
          recorded_at, actor, summary)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -47,7 +47,7 @@ export class PostgresTimelineProjection implements InlineProjection<pg.PoolClien
     );
   }
 
-  async reset(client: pg.PoolClient): Promise<void> {
-    await client.query(`DELETE FROM timeline${this.suffix}`);
+  async reset(tx: PgTx): Promise<void> {
+    await tx.query(`DELETE FROM timeline${this.suffix}`);
   }
 }
