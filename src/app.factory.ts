@@ -1,7 +1,6 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { systemClock, type Clock } from './clock.js';
@@ -13,6 +12,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { isValidRequestId } from './http/request-context.js';
 import { redactUrl } from './http/redact.js';
 import { securityHeaders } from './http/security-headers.js';
+import { writesFirst } from './http/writes-first.js';
 import { Door } from './auth/door.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { traceRequests } from './telemetry/http-tracing.js';
@@ -106,30 +106,6 @@ export async function createApp(
   app.enableShutdownHooks();
   setUpOpenApi(app, DOCS_PATH, config.publicUrl);
   return app;
-}
-
-/**
- * Appends first in each turn of the event loop, when the store has a writer thread (SQLite on a
- * file). A turn takes in every request that has arrived; were each read answered as it comes,
- * an append would wait behind all of them, at its arrival and again for its answer. So a GET's
- * work waits for the turn's check phase (setImmediate: after every request of the turn has been
- * parsed, each append decided and queued), and before each GET's work the store hands its queue
- * to an idle writer and takes in finished commits (EventStore.pump). Every read is still answered
- * in the turn it arrived in. Without reads nothing changes: appends go to the writer at the end
- * of the turn, together.
- */
-function writesFirst(fastify: FastifyInstance, pump: () => void): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    if (request.method === 'GET') pump();
-    done();
-  });
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    if (request.method !== 'GET') return done();
-    setImmediate(() => {
-      pump();
-      done();
-    });
-  });
 }
 
 export interface RegisteredRoute {
