@@ -9,13 +9,14 @@ import type { PostgresProjection } from './event-store/postgres-event-store.js';
 export type RebuildablePostgresProjection = PostgresProjection & { readonly tables: readonly string[] };
 
 /**
- * Every PostgreSQL read model, in the order they must run (milestones read the status row
- * written just before them): the twins of sqliteReadModels().
+ * Every PostgreSQL read model, in the order they must run (milestones take the states the status
+ * projection has just folded): the twins of sqliteReadModels().
  */
 export function postgresReadModels(suffix = ''): RebuildablePostgresProjection[] {
+  const status = new PostgresStatusProjection(suffix);
   return [
-    new PostgresStatusProjection(suffix),
-    new PostgresMilestonesProjection(suffix),
+    status,
+    new PostgresMilestonesProjection(suffix, status),
     new PostgresTimelineProjection(suffix),
     new PostgresExerciseParticipantsProjection(suffix),
     new PostgresLogTreeProjection(suffix),

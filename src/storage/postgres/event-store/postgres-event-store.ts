@@ -24,7 +24,13 @@ import { FeedFollower } from './feed-follower.js';
 import { preparing } from '../prepared.js';
 import { PgTransaction, type PgTx } from '../pg-tx.js';
 
-export type PostgresProjection = InlineProjection<PgTx, Promise<void>>;
+export interface PostgresProjection extends InlineProjection<PgTx, Promise<void>> {
+  /**
+   * Sends, right behind the append lock, the reads `apply` will need for a batch on these streams,
+   * so that they share the lock's round trip (apply reads for itself when nothing was read ahead).
+   */
+  prefetch?(tx: PgTx, streamIds: readonly string[]): void;
+}
 
 type Outcome = { ok: AppendResult } | { error: unknown };
 
@@ -169,11 +175,11 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The batch's transaction on the writer's own connection, so that an append never waits in
-   * the pool behind reads. Two round trips for the store's part whatever the batch size: the
-   * lock and every read it decides on; then the events and the stream heads, sent without
-   * waiting (the writer's connection is pipelined, see PgTransaction), with the projections'
-   * statements after them, up to the announcement with COMMIT. A projection that reads waits
-   * for the writes before its read, in the same round trip.
+   * the pool behind reads. Two round trips whatever the batch size: the lock, every read the
+   * batch is decided on and the reads the projections need (prefetch); then the events, the
+   * stream heads and the projections' writes, sent without waiting (the writer's connection is
+   * pipelined, see PgTransaction), up to the announcement with COMMIT. Only a rarer case reads
+   * more (a retraction folds its stream again).
    */
   private async transaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
     const client = await this.writer.connect();
@@ -197,7 +203,7 @@ export class PostgresEventStore implements EventStore {
     // append transaction holds the lock from before it numbers its events until COMMIT:
     // positions are handed out in commit order (see the class comment). Numbered after the
     // highest position ever given (event_log), so none is ever reused.
-    const results = (await tx.query(
+    const first = tx.query(
       `BEGIN;
        SELECT pg_advisory_xact_lock(${APPEND_LOCK});
        SELECT GREATEST((SELECT COALESCE(MAX(position), 0) FROM events),
@@ -205,7 +211,10 @@ export class PostgresEventStore implements EventStore {
        SELECT stream_id, version, last_hash AS hash FROM streams
          WHERE stream_id = ANY(${textArray(streamIds)}) FOR UPDATE;
        ${ids.length > 0 ? `SELECT * FROM events WHERE event_id = ANY(${textArray(ids)});` : ''}`,
-    )) as unknown as pg.QueryResult[];
+    );
+    // The projections' reads leave in the same write and run after these, under the lock.
+    for (const projection of this.projections) projection.prefetch?.(tx, streamIds);
+    const results = (await first) as unknown as pg.QueryResult[];
     const top = results[2]!.rows[0] as { head: number };
     const heads = new Map<string, { version: number; hash: string }>();
     for (const row of results[3]!.rows as { stream_id: string; version: number; hash: string }[]) {

@@ -1,6 +1,7 @@
+import type pg from 'pg';
 import type { PgTx } from '../pg-tx.js';
+import type { PostgresProjection } from '../event-store/postgres-event-store.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
-import type { InlineProjection } from '../../../event-store/projections.js';
 import { extendTree, type TreeRow } from '../../../log/log-tree.js';
 import { postorderOf } from '../../../log/merkle.js';
 
@@ -8,17 +9,28 @@ import { postorderOf } from '../../../log/merkle.js';
  * The PostgreSQL twin of SqliteLogTreeProjection. Appends hold the append lock from position
  * assignment to COMMIT, so batches reach it in position order.
  */
-export class PostgresLogTreeProjection implements InlineProjection<PgTx, Promise<void>> {
+type TreeRows = pg.QueryResult<{ size: string; peaks: string }>;
+
+export class PostgresLogTreeProjection implements PostgresProjection {
   readonly name = 'log_tree';
   readonly tables = ['log_tree', 'log_nodes'];
 
   constructor(private readonly suffix = '') {}
 
+  /** The tree's row, read ahead with the append lock's round trip. */
+  private readonly early = new WeakMap<PgTx, Promise<TreeRows>>();
+
+  prefetch(tx: PgTx): void {
+    const row = this.read(tx);
+    row.catch(() => undefined); // apply reports it; a batch that writes nothing never asks
+    this.early.set(tx, row);
+  }
+
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const found = await tx.query<{ size: string; peaks: string }>(
-      `SELECT size, peaks FROM log_tree${this.suffix} WHERE id = 1`,
-    );
+    const early = this.early.get(tx);
+    this.early.delete(tx);
+    const found = await (early ?? this.read(tx));
     const row = found.rows[0];
     const before: TreeRow | undefined = row ? { size: Number(row.size), peaks: row.peaks } : undefined;
     const first = events[0]!.position;
@@ -43,6 +55,10 @@ export class PostgresLogTreeProjection implements InlineProjection<PgTx, Promise
        ON CONFLICT (id) DO UPDATE SET hash = excluded.hash`,
       [next.size, next.peaks, nodes.map(postorderOf), nodes.map((n) => n.hash)],
     );
+  }
+
+  private read(tx: PgTx): Promise<TreeRows> {
+    return tx.query(`SELECT size, peaks FROM log_tree${this.suffix} WHERE id = 1`);
   }
 
   async reset(tx: PgTx): Promise<void> {

@@ -4,26 +4,31 @@ import type { InlineProjection } from '../../../event-store/projections.js';
 import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { byStream } from '../../../agreements/read/agreement-events.js';
 import { dueBy, milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
+import type { PostgresStatusProjection } from './postgres-status.projection.js';
 
 /**
  * The PostgreSQL twin of SqliteMilestonesProjection: runs after the status projection in the
- * same transaction and rewrites the milestone rows of every agreement the batch touched: one
- * read, then two statements sent, whatever the batch size.
+ * same transaction and rewrites the milestone rows of every agreement the batch touched from the
+ * states that projection has just folded (or, without it, from the status rows it wrote): two
+ * statements sent, whatever the batch size.
  */
 export class PostgresMilestonesProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'milestones';
   readonly tables = ['milestones'];
 
-  constructor(private readonly suffix = '') {}
+  constructor(
+    private readonly suffix = '',
+    private readonly status?: PostgresStatusProjection,
+  ) {}
 
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const ids = [...byStream(events).keys()];
-    const found = await tx.query<{ state: string }>(
-      `SELECT state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
-      [ids],
-    );
+    const states = this.status?.statesAfter(tx) ?? (await this.statesIn(tx, ids));
     tx.send(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ANY($1::text[])`, [ids]);
-    const facts = found.rows.flatMap((row) => milestoneFacts(JSON.parse(row.state) as Agreement));
+    const facts = ids.flatMap((id) => {
+      const state = states.get(id);
+      return state ? milestoneFacts(state) : [];
+    });
     if (facts.length === 0) return;
     tx.send(
       `INSERT INTO milestones${this.suffix} (agreement_id, milestone_id, kind, description, owner, due_on, due_by, met_on)
@@ -39,6 +44,14 @@ export class PostgresMilestonesProjection implements InlineProjection<PgTx, Prom
         facts.map((f) => f.metOn ?? null),
       ],
     );
+  }
+
+  private async statesIn(tx: PgTx, ids: readonly string[]): Promise<Map<string, Agreement>> {
+    const found = await tx.query<{ id: string; state: string }>(
+      `SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    return new Map(found.rows.map((row) => [row.id, JSON.parse(row.state) as Agreement]));
   }
 
   async reset(tx: PgTx): Promise<void> {

@@ -1,10 +1,11 @@
+import type pg from 'pg';
 import type { PgTx } from '../pg-tx.js';
+import type { PostgresProjection } from '../event-store/postgres-event-store.js';
 import type { Sql } from '../postgres.database.js';
 import { rows } from '../postgres.database.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import { eventOf, type EventRow } from '../../../event-store/event-row.js';
 import { hasRetraction, liveEvents } from '../../../agreements/domain/retractions.js';
-import type { InlineProjection } from '../../../event-store/projections.js';
 import {
   initialState,
   type Agreement,
@@ -39,22 +40,46 @@ function columns(rows: readonly (readonly unknown[])[], width: number): unknown[
   return Array.from({ length: width }, (_, i) => rows.map((row) => row[i]));
 }
 
+type StatusRows = pg.QueryResult<{ id: string; state: string }>;
+
 /** The PostgreSQL twin of SqliteStatusProjection: the same fold, the same row. */
-export class PostgresStatusProjection implements InlineProjection<PgTx, Promise<void>> {
+export class PostgresStatusProjection implements PostgresProjection {
   readonly name = 'agreement_status';
   readonly tables = ['agreement_status', 'agreement_parties'];
+  /** The rows read ahead for a transaction (prefetch). */
+  private readonly early = new WeakMap<PgTx, Promise<StatusRows>>();
+  /** The states a transaction's apply left, for the milestones projection after it (statesAfter). */
+  private readonly folded = new WeakMap<PgTx, Map<string, Agreement | undefined>>();
 
   /** `suffix` names the tables it writes: '' for the live ones, '_rebuild' for a rebuild. */
   constructor(private readonly suffix = '') {}
 
-  /** One read, then one upsert and one insert of parties sent for the whole batch, whatever its size. */
+  /** Reads the rows of the streams the batch may write, sent with the append lock's round trip. */
+  prefetch(tx: PgTx, streamIds: readonly string[]): void {
+    const rows = this.read(tx, streamIds);
+    rows.catch(() => undefined); // apply reports it; a batch that writes nothing never asks
+    this.early.set(tx, rows);
+  }
+
+  /**
+   * The state each agreement of the last apply in `tx` was left in (undefined: no agreement, a
+   * retracted proposal), once: the milestones projection rewrites its rows from them.
+   */
+  statesAfter(tx: PgTx): ReadonlyMap<string, Agreement | undefined> | undefined {
+    const states = this.folded.get(tx);
+    this.folded.delete(tx);
+    return states;
+  }
+
+  /** One read (or none, when read ahead), then one upsert and one insert of parties sent for the batch. */
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const groups = byStream(events);
-    const found = await tx.query<{ id: string; state: string }>(
-      `SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
-      [[...groups.keys()]],
-    );
+    const early = this.early.get(tx);
+    this.early.delete(tx);
+    const found = await (early ?? this.read(tx, [...groups.keys()]));
     const before = new Map(found.rows.map((r) => [r.id, JSON.parse(r.state) as Agreement]));
+    const after = new Map<string, Agreement | undefined>();
+    this.folded.set(tx, after);
     const rows: unknown[][] = [];
     const parties: unknown[][] = [];
     for (const [id, stream] of groups) {
@@ -70,6 +95,7 @@ export class PostgresStatusProjection implements InlineProjection<PgTx, Promise<
           tx.send(`DELETE FROM agreement_status${this.suffix} WHERE id = $1`, [id]);
         }
       }
+      after.set(id, state.status === 'none' ? undefined : state);
       if (state.status === 'none') continue;
       const dates = statusDates(state);
       rows.push([
@@ -114,6 +140,10 @@ export class PostgresStatusProjection implements InlineProjection<PgTx, Promise<
          OR p.joined_until IS DISTINCT FROM excluded.joined_until`,
       columns(parties, 6),
     );
+  }
+
+  private read(tx: PgTx, ids: readonly string[]): Promise<StatusRows> {
+    return tx.query(`SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`, [ids]);
   }
 
   private async streamUpTo(tx: PgTx, id: string, version: number): Promise<StoredEvent[]> {
