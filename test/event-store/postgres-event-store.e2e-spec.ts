@@ -26,24 +26,30 @@ afterAll(async () => {
 
 interface Opened {
   pool: pg.Pool;
+  /** The appends' own connection, pipelined, as openPostgres gives an instance. */
+  writer: pg.Pool;
   store: PostgresEventStore;
   close(): Promise<void>;
 }
 
-/** A store on its own pool, following the others through LISTEN/NOTIFY: one "instance". */
+/** A store on its own pools, following the others through LISTEN/NOTIFY: one "instance". */
 async function openStore(
   options: { upcasters?: UpcasterChain; projections?: PostgresProjection[] } = {},
 ): Promise<Opened> {
   const pool = createPool(database.url, { max: 5 });
+  const writer = createPool(database.url, { max: 1, pipeline: true });
   const store = await PostgresEventStore.open(pool, {
     ...options,
+    writer,
     follow: { url: database.url, pollIntervalMs: 60_000 },
   });
   return {
     pool,
+    writer,
     store,
     close: async () => {
       await store.close();
+      await writer.end();
       await pool.end();
     },
   };
@@ -258,6 +264,21 @@ describe('PostgreSQL event store: PostgreSQL only', () => {
     expect(first.duplicate).toBe(false);
     expect(second).toEqual({ events: first.events, version: 2, duplicate: true });
     expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+  });
+
+  it('appends on a new connection after the writer’s connection was killed between batches', async () => {
+    const { store, writer, pool } = await open();
+    const stream = `killed-${randomUUID()}`;
+    await store.append(stream, [newEvent('Before')]);
+    expect(writer.totalCount).toBe(1);
+    // Every other session of the database, the writer's idle one among them.
+    await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    await until(() => writer.totalCount === 0);
+    await store.append(stream, [newEvent('After')]);
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['Before', 'After']);
   });
 
   it('answers StoreUnavailable when the database cannot be reached', async () => {
