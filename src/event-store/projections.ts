@@ -10,8 +10,6 @@ export interface InlineProjection<Tx, Result extends void | Promise<void> = void
   /** The tables it writes (base names), so a rebuild can fill fresh copies and swap them in. */
   readonly tables?: readonly string[];
   apply(tx: Tx, events: readonly StoredEvent[]): Result;
-  /** Empties the projection's tables, for a rebuild. */
-  reset(tx: Tx): Result;
 }
 
 export const INLINE_PROJECTIONS = Symbol('InlineProjections');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 /** Reads answered between two looks at the sockets, when appends share the process with them. */
-export const READS_BETWEEN_POLLS = 8;
+const READS_BETWEEN_POLLS = 8;
 
 /**
  * Work run `perTurn` items per check phase of the event loop (setImmediate), in arrival order.

@@ -148,7 +148,6 @@ describe('PostgreSQL event store: PostgreSQL only', () => {
           await gate;
         }
       },
-      reset: async () => undefined,
     };
     const a = await open({ projections: [holdOpen] });
     const b = await open();
@@ -229,7 +228,6 @@ describe('PostgreSQL event store: PostgreSQL only', () => {
       apply: async (_client, events) => {
         if (events.some((e) => e.type === 'Poison')) throw new Error('the projection refuses poison');
       },
-      reset: async () => undefined,
     };
     const { store } = await open({ projections: [picky] });
     const head = await store.head();

@@ -28,11 +28,10 @@ export class PgTransaction implements PgTx {
   private failure: { error: unknown } | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private corked: Socket | undefined;
+  private readonly pipelined: boolean;
 
-  constructor(private readonly client: pg.PoolClient | pg.Client) {}
-
-  private get pipelined(): boolean {
-    return (this.client as { pipeline?: boolean }).pipeline === true;
+  constructor(private readonly client: pg.PoolClient | pg.Client) {
+    this.pipelined = (client as { pipeline?: boolean }).pipeline === true;
   }
 
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -84,5 +83,25 @@ export class PgTransaction implements PgTx {
       this.corked = undefined;
       socket.uncork();
     });
+  }
+}
+
+/**
+ * A read a projection sends ahead for a transaction (its `prefetch`, in the lock's round trip) and
+ * takes when it applies the batch; a batch that writes nothing never takes it.
+ */
+export class ReadAhead<T> {
+  private readonly sent = new WeakMap<PgTx, Promise<T>>();
+
+  start(tx: PgTx, read: Promise<T>): void {
+    read.catch(() => undefined); // reported to apply, which takes it
+    this.sent.set(tx, read);
+  }
+
+  /** The read sent ahead for `tx`, once; else `read()` now. */
+  take(tx: PgTx, read: () => Promise<T>): Promise<T> {
+    const sent = this.sent.get(tx);
+    this.sent.delete(tx);
+    return sent ?? read();
   }
 }

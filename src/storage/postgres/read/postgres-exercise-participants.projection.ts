@@ -40,8 +40,4 @@ export class PostgresExerciseParticipantsProjection implements InlineProjection<
       );
     }
   }
-
-  async reset(tx: PgTx): Promise<void> {
-    await tx.query(`DELETE FROM exercise_participants${this.suffix}`);
-  }
 }

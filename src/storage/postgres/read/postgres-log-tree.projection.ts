@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PgTx } from '../pg-tx.js';
+import { ReadAhead, type PgTx } from '../pg-tx.js';
 import type { PostgresProjection } from '../event-store/postgres-event-store.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import { extendTree, type TreeRow } from '../../../log/log-tree.js';
@@ -18,19 +18,15 @@ export class PostgresLogTreeProjection implements PostgresProjection {
   constructor(private readonly suffix = '') {}
 
   /** The tree's row, read ahead with the append lock's round trip. */
-  private readonly early = new WeakMap<PgTx, Promise<TreeRows>>();
+  private readonly ahead = new ReadAhead<TreeRows>();
 
   prefetch(tx: PgTx): void {
-    const row = this.read(tx);
-    row.catch(() => undefined); // apply reports it; a batch that writes nothing never asks
-    this.early.set(tx, row);
+    this.ahead.start(tx, this.read(tx));
   }
 
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const early = this.early.get(tx);
-    this.early.delete(tx);
-    const found = await (early ?? this.read(tx));
+    const found = await this.ahead.take(tx, () => this.read(tx));
     const row = found.rows[0];
     const before: TreeRow | undefined = row ? { size: Number(row.size), peaks: row.peaks } : undefined;
     const first = events[0]!.position;
@@ -59,10 +55,5 @@ export class PostgresLogTreeProjection implements PostgresProjection {
 
   private read(tx: PgTx): Promise<TreeRows> {
     return tx.query(`SELECT size, peaks FROM log_tree${this.suffix} WHERE id = 1`);
-  }
-
-  async reset(tx: PgTx): Promise<void> {
-    tx.send(`DELETE FROM log_tree${this.suffix}`);
-    await tx.query(`DELETE FROM log_nodes${this.suffix}`);
   }
 }

@@ -1,7 +1,6 @@
 import type { PgTx } from '../pg-tx.js';
 import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import type { InlineProjection } from '../../../event-store/projections.js';
-import type { Agreement } from '../../../agreements/domain/agreement.state.js';
 import { byStream } from '../../../agreements/read/agreement-events.js';
 import { dueBy, milestoneFacts } from '../../../agreements/read/milestones/milestones.js';
 import type { PostgresStatusProjection } from './postgres-status.projection.js';
@@ -9,21 +8,20 @@ import type { PostgresStatusProjection } from './postgres-status.projection.js';
 /**
  * The PostgreSQL twin of SqliteMilestonesProjection: runs after the status projection in the
  * same transaction and rewrites the milestone rows of every agreement the batch touched from the
- * states that projection has just folded (or, without it, from the status rows it wrote): two
- * statements sent, whatever the batch size.
+ * states that projection has just folded: two statements sent, whatever the batch size.
  */
 export class PostgresMilestonesProjection implements InlineProjection<PgTx, Promise<void>> {
   readonly name = 'milestones';
   readonly tables = ['milestones'];
 
   constructor(
-    private readonly suffix = '',
-    private readonly status?: PostgresStatusProjection,
+    private readonly suffix: string,
+    private readonly status: PostgresStatusProjection,
   ) {}
 
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const ids = [...byStream(events).keys()];
-    const states = this.status?.statesAfter(tx) ?? (await this.statesIn(tx, ids));
+    const states = this.status.statesAfter(tx);
     tx.send(`DELETE FROM milestones${this.suffix} WHERE agreement_id = ANY($1::text[])`, [ids]);
     const facts = ids.flatMap((id) => {
       const state = states.get(id);
@@ -44,17 +42,5 @@ export class PostgresMilestonesProjection implements InlineProjection<PgTx, Prom
         facts.map((f) => f.metOn ?? null),
       ],
     );
-  }
-
-  private async statesIn(tx: PgTx, ids: readonly string[]): Promise<Map<string, Agreement>> {
-    const found = await tx.query<{ id: string; state: string }>(
-      `SELECT id, state FROM agreement_status${this.suffix} WHERE id = ANY($1::text[])`,
-      [ids],
-    );
-    return new Map(found.rows.map((row) => [row.id, JSON.parse(row.state) as Agreement]));
-  }
-
-  async reset(tx: PgTx): Promise<void> {
-    await tx.query(`DELETE FROM milestones${this.suffix}`);
   }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PgTx } from '../pg-tx.js';
+import { ReadAhead, type PgTx } from '../pg-tx.js';
 import type { PostgresProjection } from '../event-store/postgres-event-store.js';
 import type { Sql } from '../postgres.database.js';
 import { rows } from '../postgres.database.js';
@@ -46,8 +46,7 @@ type StatusRows = pg.QueryResult<{ id: string; state: string }>;
 export class PostgresStatusProjection implements PostgresProjection {
   readonly name = 'agreement_status';
   readonly tables = ['agreement_status', 'agreement_parties'];
-  /** The rows read ahead for a transaction (prefetch). */
-  private readonly early = new WeakMap<PgTx, Promise<StatusRows>>();
+  private readonly ahead = new ReadAhead<StatusRows>();
   /** The states a transaction's apply left, for the milestones projection after it (statesAfter). */
   private readonly folded = new WeakMap<PgTx, Map<string, Agreement | undefined>>();
 
@@ -56,17 +55,16 @@ export class PostgresStatusProjection implements PostgresProjection {
 
   /** Reads the rows of the streams the batch may write, sent with the append lock's round trip. */
   prefetch(tx: PgTx, streamIds: readonly string[]): void {
-    const rows = this.read(tx, streamIds);
-    rows.catch(() => undefined); // apply reports it; a batch that writes nothing never asks
-    this.early.set(tx, rows);
+    this.ahead.start(tx, this.read(tx, streamIds));
   }
 
   /**
    * The state each agreement of the last apply in `tx` was left in (undefined: no agreement, a
    * retracted proposal), once: the milestones projection rewrites its rows from them.
    */
-  statesAfter(tx: PgTx): ReadonlyMap<string, Agreement | undefined> | undefined {
+  statesAfter(tx: PgTx): ReadonlyMap<string, Agreement | undefined> {
     const states = this.folded.get(tx);
+    if (!states) throw new Error('the status projection applies a batch before the milestones projection');
     this.folded.delete(tx);
     return states;
   }
@@ -74,9 +72,7 @@ export class PostgresStatusProjection implements PostgresProjection {
   /** One read (or none, when read ahead), then one upsert and one insert of parties sent for the batch. */
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const groups = byStream(events);
-    const early = this.early.get(tx);
-    this.early.delete(tx);
-    const found = await (early ?? this.read(tx, [...groups.keys()]));
+    const found = await this.ahead.take(tx, () => this.read(tx, [...groups.keys()]));
     const before = new Map(found.rows.map((r) => [r.id, JSON.parse(r.state) as Agreement]));
     const after = new Map<string, Agreement | undefined>();
     this.folded.set(tx, after);
@@ -152,10 +148,5 @@ export class PostgresStatusProjection implements PostgresProjection {
       [id, version],
     );
     return found.rows.map((row) => eventOf({ ...row, position: Number(row.position) }));
-  }
-
-  async reset(tx: PgTx): Promise<void> {
-    tx.send(`DELETE FROM agreement_status${this.suffix}`);
-    await tx.query(`DELETE FROM agreement_parties${this.suffix}`);
   }
 }

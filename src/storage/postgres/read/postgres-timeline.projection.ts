@@ -46,8 +46,4 @@ export class PostgresTimelineProjection implements InlineProjection<PgTx, Promis
       ],
     );
   }
-
-  async reset(tx: PgTx): Promise<void> {
-    await tx.query(`DELETE FROM timeline${this.suffix}`);
-  }
 }

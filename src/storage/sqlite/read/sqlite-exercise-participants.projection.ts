@@ -33,10 +33,6 @@ export class SqliteExerciseParticipantsProjection implements InlineProjection<Da
     }
   }
 
-  reset(db: Database): void {
-    db.exec(`DELETE FROM exercise_participants${this.suffix}`);
-  }
-
   private insert(db: Database): Statement {
     let insert = this.inserts.get(db);
     if (!insert) {

@@ -28,11 +28,6 @@ export class SqliteLogTreeProjection implements InlineProjection<Database> {
     for (const n of nodes) s.node.run(postorderOf(n), n.hash);
   }
 
-  reset(db: Database): void {
-    db.exec(`DELETE FROM log_tree${this.suffix}`);
-    db.exec(`DELETE FROM log_nodes${this.suffix}`);
-  }
-
   private statements(db: Database): Statements {
     let s = this.prepared.get(db);
     if (!s) {

@@ -55,10 +55,6 @@ export class SqliteMilestonesProjection implements InlineProjection<Database> {
     }
   }
 
-  reset(db: Database): void {
-    db.exec(`DELETE FROM milestones${this.suffix}`);
-  }
-
   private statements(db: Database): Statements {
     let s = this.prepared.get(db);
     if (!s) {

@@ -142,8 +142,4 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
       else this.cache?.set(id, { state, version: last.version });
     }
   }
-
-  reset(db: Database): void {
-    db.exec(`DELETE FROM agreement_status${this.suffix}; DELETE FROM agreement_parties${this.suffix};`);
-  }
 }

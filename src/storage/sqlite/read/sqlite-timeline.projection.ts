@@ -38,8 +38,4 @@ export class SqliteTimelineProjection implements InlineProjection<Database> {
       }
     }
   }
-
-  reset(db: Database): void {
-    db.exec(`DELETE FROM timeline${this.suffix}`);
-  }
 }
