@@ -12,6 +12,7 @@ import {
 import type { UpcasterChain } from '../../src/event-store/upcasting.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { PostgresStatusProjection } from '../../src/storage/postgres/read/postgres-status.projection.js';
 
 let database: TestDatabase;
 
@@ -284,6 +285,68 @@ describe('PostgreSQL event store: PostgreSQL only', () => {
     const store = await PostgresEventStore.open(pool, {}).catch((error: unknown) => error);
     expect(store).toBeInstanceOf(StoreUnavailable);
     await pool.end();
+  });
+
+  it('sends the party rows only for a batch that changes an agreement’s parties or their dates', async () => {
+    const status = new PostgresStatusProjection();
+    const sent: string[] = [];
+    const recording: PostgresProjection = {
+      name: status.name,
+      apply: (tx, events) =>
+        status.apply(
+          {
+            query: <R extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) =>
+              tx.query<R>(text, values),
+            send: (text, values) => {
+              sent.push(text);
+              tx.send(text, values);
+            },
+          },
+          events,
+        ),
+    };
+    const { store, pool } = await open({ projections: [recording] });
+    const id = `parties-${randomUUID()}`;
+    const event = (type: string, occurredOn: string, data: Record<string, unknown>): NewEvent => ({
+      type,
+      data,
+      metadata,
+      occurredOn,
+    });
+    const partyStatements = () => sent.filter((text) => text.includes('agreement_parties')).length;
+    const parties = async () =>
+      (
+        await pool.query<{ party: string; joined_on: string }>(
+          'SELECT party, joined_on FROM agreement_parties WHERE agreement_id = $1 ORDER BY party',
+          [id],
+        )
+      ).rows;
+
+    await store.append(id, [
+      event('AgreementProposed', '2024-01-10', {
+        title: 'Parties test',
+        parties: ['USA', 'JPN'],
+        provisions: ['consultation'],
+      }),
+      event('AgreementSigned', '2024-02-01', { party: 'USA' }),
+    ]);
+    expect(partyStatements()).toBe(1);
+    await store.append(id, [
+      event('ExerciseHeld', '2024-03-01', {
+        name: 'Keen Sword',
+        startedOn: '2024-03-01',
+        participants: ['USA'],
+      }),
+      event('ConsultationHeld', '2024-03-05', { level: 'working', topics: ['posture'] }),
+    ]);
+    expect(partyStatements()).toBe(1);
+    await store.append(id, [event('PartyAcceded', '2024-04-01', { party: 'AUS' })]);
+    expect(partyStatements()).toBe(2);
+    expect(await parties()).toEqual([
+      { party: 'AUS', joined_on: '2024-04-01' },
+      { party: 'JPN', joined_on: '2024-01-10' },
+      { party: 'USA', joined_on: '2024-01-10' },
+    ]);
   });
 
   it('keeps each stream’s hash chain valid across instances writing to it at once', async () => {

@@ -53,6 +53,14 @@ export function memberships(state: Agreement): Membership[] {
 }
 
 /**
+ * What the agreement_parties rows of a state hold, as one string: equal keys, equal rows, so a
+ * projection writes them only when the key changes (an exercise or a review changes none).
+ */
+export function membershipsKey(state: AgreementState): string {
+  return state.status === 'none' ? '' : JSON.stringify(memberships(state));
+}
+
+/**
  * The day by which the party had certainly joined: the end of its joining date's period, or of its
  * signature's if that ends sooner (a party signs only once it is one).
  */

@@ -14,6 +14,7 @@ import {
 import { byStream } from '../../../agreements/read/agreement-events.js';
 import {
   memberships,
+  membershipsKey,
   projectStatus,
   stateJson,
   statusDates,
@@ -69,7 +70,10 @@ export class PostgresStatusProjection implements PostgresProjection {
     return states;
   }
 
-  /** One read (or none, when read ahead), then one upsert and one insert of parties sent for the batch. */
+  /**
+   * One read (or none, when read ahead), then one upsert sent for the batch, and one insert of parties
+   * when any agreement's parties or their dates changed.
+   */
   async apply(tx: PgTx, events: readonly StoredEvent[]): Promise<void> {
     const groups = byStream(events);
     const found = await this.ahead.take(tx, () => this.read(tx, [...groups.keys()]));
@@ -109,9 +113,12 @@ export class PostgresStatusProjection implements PostgresProjection {
         last.position,
         stateJson(state),
       ]);
-      // Every party it has ever had, even one that joined and left within this batch, with its dates.
-      for (const m of memberships(state))
-        parties.push([m.party, id, m.joinedOn, m.leftOn, m.joinedUntil, m.leftUntil]);
+      // Every party it has ever had, even one that joined and left within this batch, with its
+      // dates; only when they changed (as in the SQLite twin): an exercise or a review changes none.
+      if (corrected || membershipsKey(before.get(id) ?? initialState()) !== membershipsKey(state)) {
+        for (const m of memberships(state))
+          parties.push([m.party, id, m.joinedOn, m.leftOn, m.joinedUntil, m.leftUntil]);
+      }
     }
     if (rows.length === 0) return;
     tx.send(
@@ -125,6 +132,7 @@ export class PostgresStatusProjection implements PostgresProjection {
          last_event_on = excluded.last_event_on, last_position = excluded.last_position, state = excluded.state`,
       columns(rows, 13),
     );
+    if (parties.length === 0) return;
     // One row per (party, agreement) in the batch; rows whose dates did not change are left alone.
     tx.send(
       `INSERT INTO agreement_parties${this.suffix} AS p (party, agreement_id, joined_on, left_on, joined_until,

@@ -12,6 +12,7 @@ import { byStream } from '../../../agreements/read/agreement-events.js';
 import type { StateCache } from '../../../agreements/read/status/state-cache.js';
 import {
   memberships,
+  membershipsKey,
   projectStatus,
   stateJson,
   type StatusRow,
@@ -78,16 +79,6 @@ export function loadStatusRow(db: Database, id: string): { state: AgreementState
     : { state: initialState(), version: 0 };
 }
 
-/** Who is or was a party, and since when: rows of agreement_parties are only written when this changes. */
-const partiesKey = (state: AgreementState) =>
-  state.status === 'none'
-    ? ''
-    : `${state.parties.join()}|${state.formerParties.map((f) => f.party).join()}|${(
-        state.pendingWithdrawals ?? []
-      )
-        .map((w) => `${w.party}@${w.effectiveOn}`)
-        .join()}|${Object.keys(state.signatures).length}`; // a signature can bound when a party joined
-
 export class SqliteStatusProjection implements InlineProjection<Database> {
   readonly name = 'agreement_status';
   readonly tables = ['agreement_status', 'agreement_parties'];
@@ -133,7 +124,7 @@ export class SqliteStatusProjection implements InlineProjection<Database> {
       if (before.status === state.status) s.update.run(values);
       else s.upsert.run({ ...values, status: state.status });
       // Every party it has ever had, even one that joined and left within this batch, with its dates.
-      if (corrected || partiesKey(before) !== partiesKey(state)) {
+      if (corrected || membershipsKey(before) !== membershipsKey(state)) {
         for (const m of memberships(state)) {
           s.party.run(m.party, id, m.joinedOn, m.leftOn, m.joinedUntil, m.leftUntil);
         }
