@@ -246,13 +246,19 @@ export class PostgresEventStore implements EventStore {
       return outcomes;
     }
 
-    insertEventRows(tx, written.map(rowOf));
+    // The events and their streams' new heads: one statement.
     const touched = [...new Set(written.map((e) => e.streamId))];
     tx.send(
-      `INSERT INTO streams (stream_id, version, last_hash)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+      `WITH stored AS (${INSERT_EVENTS})
+       INSERT INTO streams (stream_id, version, last_hash)
+       SELECT * FROM unnest($13::text[], $14::int[], $15::text[])
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash`,
-      [touched, touched.map((id) => heads.get(id)!.version), touched.map((id) => heads.get(id)!.hash)],
+      [
+        ...eventColumns(written.map(rowOf)),
+        touched,
+        touched.map((id) => heads.get(id)!.version),
+        touched.map((id) => heads.get(id)!.hash),
+      ],
     );
     for (const projection of this.projections) await projection.apply(tx, written);
     // The highest position ever given moves on, the commit is announced (PostgreSQL delivers the
@@ -370,19 +376,21 @@ const EVENT_COLUMNS = [
   'hash',
 ] as const satisfies readonly (keyof EventRow)[];
 
+/** Inserts event rows given as one array per column ($1 to $12, eventColumns): one statement whatever their number. */
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
+    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`;
+
+const eventColumns = (rows: readonly EventRow[]) =>
+  EVENT_COLUMNS.map((column) => rows.map((row) => row[column]));
+
 /**
- * Writes event rows as they are (positions, JSON text and hashes unchanged), one array per column:
- * one statement whatever their number, sent without waiting. The append path and the SQLite copy
- * tool share it.
+ * Writes event rows as they are (positions, JSON text and hashes unchanged), sent without waiting:
+ * the SQLite copy tool's (an append writes its events and their streams' heads in one statement).
  */
 export function insertEventRows(tx: PgTx, rows: readonly EventRow[]): void {
   if (rows.length === 0) return;
-  tx.send(
-    `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
-       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
-    EVENT_COLUMNS.map((column) => rows.map((row) => row[column])),
-  );
+  tx.send(INSERT_EVENTS, eventColumns(rows));
 }
 
 /** A text[] literal for a simple-protocol query, every element escaped. */
