@@ -127,7 +127,10 @@ export class SqliteEventStore implements EventStore {
       .catch((error: unknown): AppendOutcome[] => batch.map(() => ({ error })))
       .then((outcomes) => {
         this.inFlight.delete(done);
-        this.changes.committed();
+        // The streams of this commit (what a refused append would have written was not).
+        this.changes.appended(
+          batch.flatMap((pending, i) => ('ok' in outcomes[i]! ? [pending.streamId] : [])),
+        );
         traced();
         this.settle(batch, outcomes);
       });
