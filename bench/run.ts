@@ -332,6 +332,18 @@ async function scrape(url: string): Promise<number> {
   appendTotals.set(url, { sum, count });
   return value === undefined ? NaN : round2(Number(value) * 1000);
 }
+/** The server's read-cache lookups so far (SQLite's status and stream-version caches), by result. */
+async function cacheLookups(url: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { ...authHeaders } })).text();
+  const count = (result: string) =>
+    Number(
+      new RegExp(`^treaty_ledger_read_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(
+        text,
+      )?.[1] ?? NaN,
+    );
+  return { hit: count('hit'), miss: count('miss') };
+}
+
 /** Each server's append-duration histogram sum and count at its last scrape. */
 const appendTotals = new Map<string, { sum: number; count: number }>();
 
@@ -359,6 +371,7 @@ async function mixed(server: Server, ids: readonly string[]) {
     { row: Row; raw: RawLoad }[]
   >;
   const lag = { readsAlone: [] as number[], writesAlone: [] as number[], both: [] as number[] };
+  const lookups = { hit: 0, miss: 0 };
   for (let round = 0; round < profile.rounds; round++) {
     await scrape(server.url);
     runs.writesAlone.push(await metered('', '', server, writers, roundS, writes));
@@ -366,6 +379,7 @@ async function mixed(server: Server, ids: readonly string[]) {
     runs.readsAlone.push(await metered('', '', server, readers, roundS, reads));
     lag.readsAlone.push(await scrape(server.url));
     // Both at once: the server's CPU is shared, so it is given per request of either kind.
+    const lookupsBefore = await cacheLookups(server.url);
     const meter = new ProcessMeter(server.child.pid).start();
     const [w, r] = await Promise.all([
       runLoadRaw({
@@ -384,7 +398,11 @@ async function mixed(server: Server, ids: readonly string[]) {
       }),
     ]);
     const { peakRssMB, cpuMs } = meter.stop();
+    // The event loop's delay first: each read of /metrics starts its histogram again.
     lag.both.push(await scrape(server.url));
+    const lookupsAfter = await cacheLookups(server.url);
+    lookups.hit += lookupsAfter.hit - lookupsBefore.hit;
+    lookups.miss += lookupsAfter.miss - lookupsBefore.miss;
     const answered = answeredIn(w) + answeredIn(r);
     const cpuUsPerReq = Math.round((cpuMs * 1000) / answered);
     for (const [raw, list] of [
@@ -408,7 +426,8 @@ async function mixed(server: Server, ids: readonly string[]) {
     `  status reads alone (${readers} connections; event loop p99 ${worst(lag.readsAlone)} ms)`,
     runs.readsAlone,
   );
-  const both = `event loop p99 ${worst(lag.both)} ms`;
+  const hits = Math.round((100 * lookups.hit) / (lookups.hit + lookups.miss));
+  const both = `event loop p99 ${worst(lag.both)} ms; read cache hits ${hits} %`;
   const writesMixed = combine(
     'mixed-writes',
     `mixed: appends (${writers} connections) beside ${readers} readers (${both})`,

@@ -40,11 +40,13 @@ export class Metrics {
   });
   private lag: () => Promise<number> = async () => 0;
   private probe: DatabaseProbe | undefined;
+  private cacheLookups: (() => { hits: number; misses: number }) | undefined;
 
   constructor(options: { defaults?: boolean } = {}) {
     if (options.defaults ?? true) collectDefaultMetrics({ register: this.registry });
     const lag = () => this.lag();
     const pool = () => this.probe?.pool?.();
+    const lookups = () => this.cacheLookups?.();
     new Gauge({
       name: 'treaty_ledger_projection_lag_events',
       help: 'Events committed to the store that this instance has not yet delivered to its live feed',
@@ -64,6 +66,24 @@ export class Metrics {
         for (const state of ['total', 'idle', 'waiting', 'max'] as const) this.set({ state }, stats[state]);
       },
     });
+    new Counter({
+      name: 'treaty_ledger_read_cache_lookups_total',
+      help: 'Lookups in the read caches of status and stream versions (SQLite), by result: hit, or miss (read from the database)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        const counts = lookups();
+        if (!counts) return;
+        this.reset();
+        this.inc({ result: 'hit' }, counts.hits);
+        this.inc({ result: 'miss' }, counts.misses);
+      },
+    });
+  }
+
+  /** Where the read caches' lookups are counted (the SQLite adapter's connection); none is shown when unset. */
+  measureReadCacheWith(lookups: () => { hits: number; misses: number }): void {
+    this.cacheLookups = lookups;
   }
 
   /** Where the projection lag comes from (the PostgreSQL adapter's follower); 0 when unset. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { EventSource } from 'eventsource';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { startApp, TEST_ADMIN_KEY, type RunningApp } from '../support/app.js';
+import { startApp, TEST_ADMIN_KEY, testDatabaseKind, type RunningApp } from '../support/app.js';
 import { api } from '../support/http.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -95,6 +95,41 @@ describe('GET /metrics (Prometheus text)', () => {
         sample(await (await fetch(`${running.url}/metrics`)).text(), 'treaty_ledger_live_clients') === 0,
       'the live client count to drop',
     );
+  });
+
+  it('counts the read caches’ hits and misses (SQLite; none shown on PostgreSQL, which has no such cache)', async () => {
+    running = await startApp();
+    const http = api(running.url);
+    expect((await http.post('/api/agreements', proposal('cache-1'))).status).toBe(201);
+    const lookups = async () => {
+      const text = await (await fetch(`${running.url}/metrics`)).text();
+      return {
+        hit: sample(text, 'treaty_ledger_read_cache_lookups_total{result="hit"}'),
+        miss: sample(text, 'treaty_ledger_read_cache_lookups_total{result="miss"}'),
+      };
+    };
+    /** What one status read added to the counts. */
+    const read = async () => {
+      const before = await lookups();
+      expect((await http.get('/api/agreements/cache-1')).status).toBe(200);
+      const after = await lookups();
+      return { hit: after.hit! - before.hit!, miss: after.miss! - before.miss! };
+    };
+    if (testDatabaseKind() === 'postgres') {
+      expect(await lookups()).toEqual({ hit: undefined, miss: undefined });
+      return;
+    }
+    await read();
+    expect(await read()).toEqual({ hit: 1, miss: 0 });
+    const signed = await http.post('/api/agreements/cache-1/events', {
+      type: 'AgreementSigned',
+      occurredOn: '2020-02-01',
+      data: { party: 'USA' },
+    });
+    expect(signed.status).toBe(201);
+    // Its own append forgot the agreement: read again from the database, then kept.
+    expect(await read()).toEqual({ hit: 0, miss: 1 });
+    expect(await read()).toEqual({ hit: 1, miss: 0 });
   });
 });
 

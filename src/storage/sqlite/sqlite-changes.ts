@@ -43,6 +43,8 @@ export class SqliteChanges {
   private accounted = -1;
   private schema = -1;
   private readonly caches = new Set<ChangeCache<unknown>>();
+  /** Lookups in this connection's caches so far, by result (for /metrics). */
+  readonly lookups = { hits: 0, misses: 0 };
   private readonly expire = () => {
     this.fresh = false;
   };
@@ -121,7 +123,7 @@ export class SqliteChanges {
    * counted by `sizeOf` (by default, one per entry).
    */
   cache<V>(budget: number, sizeOf: (value: V) => number = () => 1): ChangeCache<V> {
-    const cache = new ChangeCache<V>(() => this.cachesCurrent(), budget, sizeOf);
+    const cache = new ChangeCache<V>(() => this.cachesCurrent(), budget, sizeOf, this.lookups);
     this.caches.add(cache as ChangeCache<unknown>);
     return cache;
   }
@@ -143,6 +145,7 @@ export class ChangeCache<V> {
     private readonly current: () => number,
     private readonly budget: number,
     private readonly sizeOf: (value: V) => number,
+    private readonly lookups: { hits: number; misses: number } = { hits: 0, misses: 0 },
   ) {}
 
   /** The cached value, or `read()`'s (an `undefined` is not kept, nor a value over an eighth of the budget). */
@@ -154,7 +157,11 @@ export class ChangeCache<V> {
       this.at = at;
     }
     const cached = this.entries.get(key);
-    if (cached !== undefined) return cached.value;
+    if (cached !== undefined) {
+      this.lookups.hits++;
+      return cached.value;
+    }
+    this.lookups.misses++;
     const value = read();
     if (value === undefined) return value;
     const size = this.sizeOf(value);

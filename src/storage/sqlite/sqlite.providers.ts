@@ -14,6 +14,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import { IDEMPOTENCY_STORE } from '../../idempotency/idempotency.store.js';
 import { instrumentStore } from '../../metrics/instrumented-event-store.js';
 import { METRICS, Metrics } from '../../metrics/metrics.js';
+import { SqliteChanges } from './sqlite-changes.js';
 import { SqliteAppender } from './event-store/sqlite-appender.js';
 import { SqliteEventStore } from './event-store/sqlite-event-store.js';
 import { InlineWriter, WorkerWriter, type SqliteWriter } from './event-store/sqlite-writer.js';
@@ -97,8 +98,11 @@ export function sqliteProviders(
     {
       provide: EVENT_STORE,
       inject: [SQLITE, SQLITE_WRITER, CLOCK, METRICS],
-      useFactory: (sqlite: SqliteHandle, writer: SqliteWriter, clock: Clock, metrics: Metrics) =>
-        instrumentStore(new SqliteEventStore(sqlite.db, { writer, now: () => clock.now() }), metrics),
+      useFactory: (sqlite: SqliteHandle, writer: SqliteWriter, clock: Clock, metrics: Metrics) => {
+        const lookups = SqliteChanges.of(sqlite.db).lookups;
+        metrics.measureReadCacheWith(() => lookups);
+        return instrumentStore(new SqliteEventStore(sqlite.db, { writer, now: () => clock.now() }), metrics);
+      },
     },
     {
       provide: AGREEMENT_STATES,
