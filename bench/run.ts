@@ -426,8 +426,9 @@ async function mixed(server: Server, ids: readonly string[]) {
     `  status reads alone (${readers} connections; event loop p99 ${worst(lag.readsAlone)} ms)`,
     runs.readsAlone,
   );
-  const hits = Math.round((100 * lookups.hit) / (lookups.hit + lookups.miss));
-  const both = `event loop p99 ${worst(lag.both)} ms; read cache hits ${hits} %`;
+  const looked = lookups.hit + lookups.miss;
+  const hits = looked > 0 ? `${Math.round((100 * lookups.hit) / looked)} %` : '–';
+  const both = `event loop p99 ${worst(lag.both)} ms; read cache hits ${hits}`;
   const writesMixed = combine(
     'mixed-writes',
     `mixed: appends (${writers} connections) beside ${readers} readers (${both})`,
