@@ -4,6 +4,7 @@ import { openPostgres } from '../src/storage/postgres/postgres.database.js';
 import { PostgresEventStore } from '../src/storage/postgres/event-store/postgres-event-store.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import { postgresCpuMs, startBenchPostgres } from './postgres.js';
+import { signedAgreement } from './events.js';
 
 /**
  * The PostgreSQL store alone, without HTTP: what an append costs the instance's process and
@@ -23,13 +24,6 @@ const exercise: NewEvent = {
   metadata,
   data: { name: 'Keen Sword', startedOn: '2021-06-01', endedOn: '2021-06-10', participants: ['USA', 'JPN'] },
 };
-const signed = (party: string): NewEvent => ({
-  type: 'AgreementSigned',
-  occurredOn: '2020-02-01',
-  metadata,
-  data: { party },
-});
-
 async function main(batch: number): Promise<void> {
   const postgres = await startBenchPostgres();
   const handle = await openPostgres({
@@ -43,22 +37,8 @@ async function main(batch: number): Promise<void> {
     follow: false,
   });
   try {
-    const proposed: NewEvent = {
-      type: 'AgreementProposed',
-      occurredOn: '2020-01-01',
-      metadata,
-      data: {
-        title: 'Bench agreement',
-        parties: ['USA', 'JPN'],
-        provisions: ['consultation', 'joint_exercises'],
-        reviewEveryMonths: 12,
-      },
-    };
-    await Promise.all(
-      Array.from({ length: AGREEMENTS }, (_, i) =>
-        store.append(`bench-${i}`, [proposed, signed('USA'), signed('JPN')]),
-      ),
-    );
+    const opening = signedAgreement(metadata);
+    await Promise.all(Array.from({ length: AGREEMENTS }, (_, i) => store.append(`bench-${i}`, opening)));
     let next = 0;
     for (let round = 1; round <= 3; round++) {
       const cpu = process.cpuUsage();

@@ -316,13 +316,15 @@ async function appScenarios(ceiling: Server): Promise<void> {
 /**
  * Reads a server's /metrics: logs `store.append`'s mean time since the last scrape (the append
  * histogram's sum and count) and returns the event loop's 99th-percentile delay since then, in ms
- * (prom-client's `nodejs_eventloop_lag_p99_seconds`: monitorEventLoopDelay, reset on every collect).
+ * (prom-client's `nodejs_eventloop_lag_p99_seconds`: monitorEventLoopDelay, reset on every collect),
+ * with the read caches' lookups so far (SQLite's status and stream-version caches; NaN without them).
  */
-async function scrape(url: string): Promise<number> {
+async function scrape(url: string): Promise<{ lagMs: number; lookups: { hit: number; miss: number } }> {
   const text = await (await fetch(`${url}/metrics`, { headers: { ...authHeaders } })).text();
-  const value = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1];
-  const sum = Number(/^treaty_ledger_append_duration_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN);
-  const count = Number(/^treaty_ledger_append_duration_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
+  const sample = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+  const lag = sample(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m);
+  const sum = sample(/^treaty_ledger_append_duration_seconds_sum (\S+)$/m);
+  const count = sample(/^treaty_ledger_append_duration_seconds_count (\S+)$/m);
   const before = appendTotals.get(url) ?? { sum: 0, count: 0 };
   if (count > before.count) {
     log(
@@ -330,18 +332,13 @@ async function scrape(url: string): Promise<number> {
     );
   }
   appendTotals.set(url, { sum, count });
-  return value === undefined ? NaN : round2(Number(value) * 1000);
-}
-/** The server's read-cache lookups so far (SQLite's status and stream-version caches), by result. */
-async function cacheLookups(url: string): Promise<{ hit: number; miss: number }> {
-  const text = await (await fetch(`${url}/metrics`, { headers: { ...authHeaders } })).text();
-  const count = (result: string) =>
-    Number(
-      new RegExp(`^treaty_ledger_read_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(
-        text,
-      )?.[1] ?? NaN,
-    );
-  return { hit: count('hit'), miss: count('miss') };
+  return {
+    lagMs: round2(lag * 1000),
+    lookups: {
+      hit: sample(/^treaty_ledger_read_cache_lookups_total\{result="hit"\} (\S+)$/m),
+      miss: sample(/^treaty_ledger_read_cache_lookups_total\{result="miss"\} (\S+)$/m),
+    },
+  };
 }
 
 /** Each server's append-duration histogram sum and count at its last scrape. */
@@ -375,11 +372,11 @@ async function mixed(server: Server, ids: readonly string[]) {
   for (let round = 0; round < profile.rounds; round++) {
     await scrape(server.url);
     runs.writesAlone.push(await metered('', '', server, writers, roundS, writes));
-    lag.writesAlone.push(await scrape(server.url));
+    lag.writesAlone.push((await scrape(server.url)).lagMs);
     runs.readsAlone.push(await metered('', '', server, readers, roundS, reads));
-    lag.readsAlone.push(await scrape(server.url));
+    const afterReads = await scrape(server.url);
+    lag.readsAlone.push(afterReads.lagMs);
     // Both at once: the server's CPU is shared, so it is given per request of either kind.
-    const lookupsBefore = await cacheLookups(server.url);
     const meter = new ProcessMeter(server.child.pid).start();
     const [w, r] = await Promise.all([
       runLoadRaw({
@@ -398,11 +395,10 @@ async function mixed(server: Server, ids: readonly string[]) {
       }),
     ]);
     const { peakRssMB, cpuMs } = meter.stop();
-    // The event loop's delay first: each read of /metrics starts its histogram again.
-    lag.both.push(await scrape(server.url));
-    const lookupsAfter = await cacheLookups(server.url);
-    lookups.hit += lookupsAfter.hit - lookupsBefore.hit;
-    lookups.miss += lookupsAfter.miss - lookupsBefore.miss;
+    const afterBoth = await scrape(server.url);
+    lag.both.push(afterBoth.lagMs);
+    lookups.hit += afterBoth.lookups.hit - afterReads.lookups.hit;
+    lookups.miss += afterBoth.lookups.miss - afterReads.lookups.miss;
     const answered = answeredIn(w) + answeredIn(r);
     const cpuUsPerReq = Math.round((cpuMs * 1000) / answered);
     for (const [raw, list] of [
@@ -533,7 +529,7 @@ async function pgAppend(ceiling: Server): Promise<void> {
       const pgCpuAtStart = postgresCpuMs(postgres.pid);
       const raws = await both(roundS);
       cpu.postgres += postgresCpuMs(postgres.pid) - pgCpuAtStart;
-      for (const [i, server] of instances.entries()) lag[i]!.push(await scrape(server.url));
+      for (const [i, server] of instances.entries()) lag[i]!.push((await scrape(server.url)).lagMs);
       meters.forEach((meter, i) => {
         const used = meter.stop();
         cpu.instances[i]! += used.cpuMs;

@@ -3,6 +3,7 @@ import { SqliteStatusProjection } from '../src/storage/sqlite/read/sqlite-status
 import { SqliteTimelineProjection } from '../src/storage/sqlite/read/sqlite-timeline.projection.js';
 import { openSqlite } from '../src/storage/sqlite/sqlite.database.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
+import { signedAgreement } from './events.js';
 import { SqliteEventStore } from '../src/storage/sqlite/event-store/sqlite-event-store.js';
 
 /**
@@ -22,29 +23,10 @@ const metadata = { actor: 'bench-seed', source: 'bench' };
 
 export const seedStreamId = (i: number) => `seed-${i}`;
 
+const opening = signedAgreement(metadata);
+
 function eventAt(version: number): NewEvent {
-  switch (version) {
-    case 1:
-      return {
-        type: 'AgreementProposed',
-        occurredOn: '2020-01-01',
-        metadata,
-        data: {
-          title: 'Seeded agreement',
-          parties: ['USA', 'JPN'],
-          provisions: ['consultation', 'joint_exercises'],
-          reviewEveryMonths: 12,
-        },
-      };
-    case 2:
-    case 3:
-      return {
-        type: 'AgreementSigned',
-        occurredOn: '2020-02-01',
-        metadata,
-        data: { party: version === 2 ? 'USA' : 'JPN' },
-      };
-  }
+  if (version <= opening.length) return opening[version - 1]!;
   const day = `2021-${String((version % 12) + 1).padStart(2, '0')}-${String((version % 28) + 1).padStart(2, '0')}`;
   switch (version % 3) {
     case 0:

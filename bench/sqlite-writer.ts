@@ -6,6 +6,7 @@ import { openSqlite } from '../src/storage/sqlite/sqlite.database.js';
 import { SqliteAppender, type AppendRequest } from '../src/storage/sqlite/event-store/sqlite-appender.js';
 import { writerProjections } from '../src/storage/sqlite/sqlite-writer-projections.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
+import { signedAgreement } from './events.js';
 
 /**
  * The SQLite writer thread's work alone, in this process: what an append costs in the commit and
@@ -34,21 +35,7 @@ async function main(batch: number, without: readonly string[]): Promise<void> {
     const appender = new SqliteAppender(sqlite.db, used, rolledBack);
     console.log(`projections: ${used.map((p) => p.name).join(', ') || 'none'}; ${batch} appends a commit`);
     const at = () => new Date().toISOString();
-    const opening: NewEvent[] = [
-      {
-        type: 'AgreementProposed',
-        occurredOn: '2020-01-01',
-        metadata,
-        data: {
-          title: 'Bench',
-          parties: ['USA', 'JPN'],
-          provisions: ['consultation'],
-          reviewEveryMonths: 12,
-        },
-      },
-      { type: 'AgreementSigned', occurredOn: '2020-01-02', metadata, data: { party: 'USA' } },
-      { type: 'AgreementSigned', occurredOn: '2020-01-03', metadata, data: { party: 'JPN' } },
-    ];
+    const opening = signedAgreement(metadata);
     for (let from = 0; from < AGREEMENTS; from += 100) {
       commitAll(
         appender,

@@ -40,13 +40,13 @@ export class Metrics {
   });
   private lag: () => Promise<number> = async () => 0;
   private probe: DatabaseProbe | undefined;
-  private cacheLookups: (() => { hits: number; misses: number }) | undefined;
+  private cacheLookups: { readonly hits: number; readonly misses: number } | undefined;
 
   constructor(options: { defaults?: boolean } = {}) {
     if (options.defaults ?? true) collectDefaultMetrics({ register: this.registry });
     const lag = () => this.lag();
     const pool = () => this.probe?.pool?.();
-    const lookups = () => this.cacheLookups?.();
+    const lookups = () => this.cacheLookups;
     new Gauge({
       name: 'treaty_ledger_projection_lag_events',
       help: 'Events committed to the store that this instance has not yet delivered to its live feed',
@@ -81,8 +81,8 @@ export class Metrics {
     });
   }
 
-  /** Where the read caches' lookups are counted (the SQLite adapter's connection); none is shown when unset. */
-  measureReadCacheWith(lookups: () => { hits: number; misses: number }): void {
+  /** The read caches' running counts (the SQLite adapter's connection); none is shown when unset. */
+  measureReadCacheWith(lookups: { readonly hits: number; readonly misses: number }): void {
     this.cacheLookups = lookups;
   }
 

@@ -145,7 +145,7 @@ export class ChangeCache<V> {
     private readonly current: () => number,
     private readonly budget: number,
     private readonly sizeOf: (value: V) => number,
-    private readonly lookups: { hits: number; misses: number } = { hits: 0, misses: 0 },
+    private readonly lookups: { hits: number; misses: number },
   ) {}
 
   /** The cached value, or `read()`'s (an `undefined` is not kept, nor a value over an eighth of the budget). */

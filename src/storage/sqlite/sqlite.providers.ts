@@ -70,7 +70,15 @@ export function sqliteProviders(
         return handle;
       },
     },
-    { provide: METRICS, useFactory: () => new Metrics() },
+    {
+      provide: METRICS,
+      inject: [SQLITE],
+      useFactory: (sqlite: SqliteHandle) => {
+        const metrics = new Metrics();
+        metrics.measureReadCacheWith(SqliteChanges.of(sqlite.db).lookups);
+        return metrics;
+      },
+    },
     {
       provide: SQLITE_WRITER,
       inject: [SQLITE],
@@ -98,11 +106,8 @@ export function sqliteProviders(
     {
       provide: EVENT_STORE,
       inject: [SQLITE, SQLITE_WRITER, CLOCK, METRICS],
-      useFactory: (sqlite: SqliteHandle, writer: SqliteWriter, clock: Clock, metrics: Metrics) => {
-        const lookups = SqliteChanges.of(sqlite.db).lookups;
-        metrics.measureReadCacheWith(() => lookups);
-        return instrumentStore(new SqliteEventStore(sqlite.db, { writer, now: () => clock.now() }), metrics);
-      },
+      useFactory: (sqlite: SqliteHandle, writer: SqliteWriter, clock: Clock, metrics: Metrics) =>
+        instrumentStore(new SqliteEventStore(sqlite.db, { writer, now: () => clock.now() }), metrics),
     },
     {
       provide: AGREEMENT_STATES,

@@ -5,12 +5,12 @@ import type { StoredEvent } from '../../../event-store/event-store.port.js';
 import { extendTree, type TreeRow } from '../../../log/log-tree.js';
 import { postorderOf } from '../../../log/merkle.js';
 
+type TreeRows = pg.QueryResult<{ size: string; peaks: string }>;
+
 /**
  * The PostgreSQL twin of SqliteLogTreeProjection. Appends hold the append lock from position
  * assignment to COMMIT, so batches reach it in position order.
  */
-type TreeRows = pg.QueryResult<{ size: string; peaks: string }>;
-
 export class PostgresLogTreeProjection implements PostgresProjection {
   readonly name = 'log_tree';
   readonly tables = ['log_tree', 'log_nodes'];
